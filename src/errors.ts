@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+
+/** One rule that one field broke: `field` is a dotted path, `rule` says what was expected. */
+export interface FieldIssue {
+  readonly field: string;
+  readonly rule: string;
+}
+
+/**
+ * Base of every error the product throws on purpose. `type` is stable across releases, so callers
+ * (and Temporal's `ApplicationFailure.type`) can branch on it; `code` follows Node's `ERR_*` style.
+ */
+export abstract class PayoutOrchestratorError extends Error {
+  abstract readonly type: string;
+  abstract readonly code: string;
+}
+
+/** Input that broke a rule: nothing was sent, started or changed. */
+export class ValidationError extends PayoutOrchestratorError {
+  readonly type = 'ValidationError';
+  readonly code = 'ERR_VALIDATION';
+  constructor(
+    /** What was being validated, e.g. "payout request". */
+    readonly subject: string,
+    readonly issues: readonly FieldIssue[],
+  ) {
+    super(`Invalid ${subject}: ${issues.map((i) => `${i.field}: ${i.rule}`).join('; ')}`);
+    this.name = 'ValidationError';
+  }
+}
+
+/** Configuration that cannot be used. The message names the keys, never their values. */
+export class ConfigError extends PayoutOrchestratorError {
+  readonly type = 'ConfigError';
+  readonly code = 'ERR_CONFIG';
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(
+      `Invalid configuration: ${issues.map((i) => `${i.field} (${i.rule})`).join('; ')}. ` +
+        'Values are not printed; see the configuration table in README.md.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Turns zod issues into field/rule pairs. Messages come from our schemas, which never echo input. */
+export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: prefix + (issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'),
+    rule: issue.message,
+  }));
+}

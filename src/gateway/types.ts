@@ -1,0 +1,105 @@
+/**
+ * The gateway's answers, as typed outcomes. These types are shared by the gateway client, the
+ * activities and the workflow (which imports them as types only).
+ */
+
+/** How the payout is signed; see docs/gateway.md. */
+export type SignMode = 'md5' | 'md5-key' | 'hmac-sha256';
+
+/** Error codes that mean the gateway refused the create call and most likely created nothing. */
+export const KNOWN_REJECTION_CODES = ['0004', '0012', '0018'] as const;
+export type RejectionCode = (typeof KNOWN_REJECTION_CODES)[number];
+
+/** Why a create or query call has no trustworthy answer. */
+export type UnknownReason =
+  | 'timeout'
+  | 'connection'
+  | 'http-status'
+  | 'empty-body'
+  | 'invalid-json'
+  | 'invalid-response'
+  | 'unknown-error-code'
+  | 'accepted-without-id';
+
+/**
+ * Outcome of one create call. Only `rejected` says something about the order not existing, and
+ * even that is confirmed by a query before a payout is called rejected.
+ */
+export type SubmitOutcome =
+  | { readonly kind: 'accepted'; readonly payoutId: string }
+  | { readonly kind: 'rejected'; readonly code: RejectionCode; readonly message: string }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+/** Payout states named from the gateway's status codes 0-6; anything else is `unknown-status`. */
+export type GatewayPayoutState =
+  | 'scheduled'
+  | 'pending'
+  | 'processing'
+  | 'success'
+  | 'cancelled'
+  | 'failed'
+  | 'under-review'
+  | 'unknown-status';
+
+/** States after which the gateway's outcome no longer changes. */
+export const FINAL_GATEWAY_STATES: readonly GatewayPayoutState[] = [
+  'success',
+  'cancelled',
+  'failed',
+];
+
+/** One order as the gateway reports it, after its sign and identity were checked. */
+export interface GatewayOrder {
+  readonly payoutId: string;
+  readonly payoutClId: string;
+  readonly platformId: string;
+  readonly state: GatewayPayoutState;
+  /** The raw status code, kept because `unknown-status` hides it. */
+  readonly statusCode: number;
+  readonly amountCents: number;
+  readonly realAmountCents?: number;
+  readonly feeCents?: number;
+  readonly memo?: string;
+  readonly createTime?: number;
+  readonly updateTime?: number;
+}
+
+/** A field of the order that did not match what we asked for. */
+export type MismatchField = 'payout_cl_id' | 'platform_id' | 'amount';
+
+/** Outcome of one status query. */
+export type QueryOutcome =
+  | { readonly kind: 'found'; readonly order: GatewayOrder }
+  | { readonly kind: 'not-found' }
+  /** The response carried a sign that does not verify: never trusted. */
+  | { readonly kind: 'bad-signature'; readonly detail: string }
+  /** The gateway returned an order that is not ours as asked. */
+  | {
+      readonly kind: 'mismatch';
+      readonly field: MismatchField;
+      readonly expected: string;
+      readonly actual: string;
+    }
+  /** No answer we can use; `code` is the gateway's error code when there was one (e.g. 0006). */
+  | {
+      readonly kind: 'unavailable';
+      readonly reason: UnknownReason | 'gateway-error';
+      readonly detail: string;
+      readonly code?: string;
+    };
+
+/** A callback whose sign verified. `fields` keeps every received field, as received. */
+export interface PayoutNotification {
+  readonly payoutId: string;
+  readonly payoutClId: string;
+  readonly platformId: string;
+  readonly state: GatewayPayoutState;
+  readonly statusCode: number;
+  readonly amountCents: number;
+  readonly realAmountCents?: number;
+  readonly feeCents?: number;
+  readonly errorMessage?: string;
+  readonly createTime?: number;
+  readonly updateTime?: number;
+  readonly fields: Readonly<Record<string, string>>;
+}

@@ -1,0 +1,27 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { inject } from 'vitest';
+import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+
+/**
+ * Starts a time-skipping test server on a free port (for workflows with long timers).
+ * Call `env.teardown()` in `afterAll`: it stops the server process.
+ */
+export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: inject('temporalTestServerExecutable') },
+  });
+}
+
+/**
+ * Starts a Temporal dev server (in-memory SQLite) on a free port with the payout search attributes
+ * registered (for tests where real time and visibility matter). Call `env.teardown()` in `afterAll`.
+ */
+export async function startDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: inject('temporalCliExecutable'),
+      searchAttributes: [...PAYOUT_SEARCH_ATTRIBUTES],
+      log: { format: 'pretty', level: 'warn' },
+    },
+  });
+}
