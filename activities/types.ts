@@ -20,10 +20,10 @@ export interface QueryPayoutStatusInput {
  */
 export interface PayoutActivities {
   /** Signs and sends one create call. Never retried: run with `maximumAttempts: 1`. */
-  submitPayout(input: SubmitPayoutInput): Promise<SubmitOutcome>;
+  submitPayout: (input: SubmitPayoutInput) => Promise<SubmitOutcome>;
   /**
    * Reads the order's status. Read-only, so retried; throws a retryable failure when the gateway
    * gives no usable answer, so Temporal's retry policy paces the retries.
    */
-  queryPayoutStatus(input: QueryPayoutStatusInput): Promise<QueryOutcome>;
+  queryPayoutStatus: (input: QueryPayoutStatusInput) => Promise<QueryOutcome>;
 }

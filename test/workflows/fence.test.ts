@@ -1,0 +1,73 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+const quiet = { logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } };
+
+/** Lints `source` as if it were a file in workflows/ (syntax rules only: no type info needed). */
+async function lintAsWorkflow(source: string): Promise<string[]> {
+  const eslint = new ESLint({
+    cwd: projectRoot,
+    overrideConfig: [{ files: ['**/*.ts'], ...tseslint.configs.disableTypeChecked }],
+  });
+  const [result] = await eslint.lintText(source, { filePath: `${projectRoot}workflows/probe.ts` });
+  return (result?.messages ?? []).map((m) => `${m.line}: ${m.message}`);
+}
+
+describe('the workflow fence', () => {
+  it('lint forbids Node built-ins, undici and runtime imports from src/ and activities/', async () => {
+    const messages = await lintAsWorkflow(
+      [
+        "import { request } from 'undici';",
+        "import fs from 'node:fs';",
+        "import { createHash } from 'crypto';",
+        "import { sign } from '../src/gateway/sign.js';",
+        "import { createActivities } from '../activities/index.js';",
+        'export const used = [request, fs, createHash, sign, createActivities];',
+      ].join('\n'),
+    );
+    expect(messages).toEqual([
+      expect.stringMatching(/^1: .*Workflows may not do I\/O/),
+      expect.stringMatching(/^2: .*Node built-ins/),
+      expect.stringMatching(/^3: .*Node built-ins/),
+      expect.stringMatching(/^4: .*only types from src/),
+      expect.stringMatching(/^5: .*only activity types/),
+    ]);
+  });
+
+  it('lint allows type imports from src/ and activities/, and the workflow SDK', async () => {
+    const messages = await lintAsWorkflow(
+      [
+        "import type { SubmitOutcome } from '../src/gateway/types.js';",
+        "import type { PayoutActivities } from '../activities/types.js';",
+        "import { proxyActivities } from '@temporalio/workflow';",
+        'export const acts = proxyActivities<PayoutActivities>({ startToCloseTimeout: 1000 });',
+        'export type Outcome = SubmitOutcome;',
+      ].join('\n'),
+    );
+    expect(messages).toEqual([]);
+  });
+
+  it('the payout workflows bundle for the deterministic sandbox', async () => {
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: `${projectRoot}workflows/index.ts`,
+      ...quiet,
+    });
+    expect(bundle.code).toContain('payoutWorkflow');
+  });
+
+  it('the bundler refuses a workflow that imports Node built-ins', async () => {
+    const said: string[] = [];
+    const collect = (message: string) => void said.push(message);
+    await expect(
+      bundleWorkflowCode({
+        workflowsPath: fileURLToPath(new URL('./fixtures/leaky-workflow.ts', import.meta.url)),
+        logger: { ...quiet.logger, warn: collect, error: collect },
+      }),
+    ).rejects.toThrow(/Webpack finished with errors/);
+    expect(said.join('\n')).toContain('node:fs');
+  });
+});
