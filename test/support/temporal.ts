@@ -16,11 +16,14 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
  * Starts a Temporal dev server (in-memory SQLite) on a free port with the payout search attributes
  * registered (for tests where real time and visibility matter). Call `env.teardown()` in `afterAll`.
  */
-export async function startDevServerEnv(): Promise<TestWorkflowEnvironment> {
+export async function startDevServerEnv(
+  options: { registerSearchAttributes?: boolean } = {},
+): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: inject('temporalCliExecutable'),
-      searchAttributes: [...PAYOUT_SEARCH_ATTRIBUTES],
+      searchAttributes:
+        options.registerSearchAttributes === false ? [] : [...PAYOUT_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'warn' },
     },
   });

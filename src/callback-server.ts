@@ -1,0 +1,54 @@
+/**
+ * The callback receiver as a process: `tsx src/callback-server.ts`. Reads GATEWAY_*, TEMPORAL_*
+ * and CALLBACK_* from the environment, listens behind `notify_url` and signals payout workflows.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { parseCallbackServerConfig } from './callback/config.js';
+import { createTemporalDelivery } from './callback/deliver.js';
+import { startCallbackReceiver } from './callback/receiver.js';
+import { ConfigError } from './errors.js';
+import { createGatewayClient } from './gateway/client.js';
+import { parseGatewayConfig } from './gateway/config.js';
+import { createConsoleLogger } from './log.js';
+import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
+
+const log = createConsoleLogger('callbacks');
+
+async function main(): Promise<void> {
+  const gatewayConfig = parseGatewayConfig(process.env);
+  const temporalConfig = parseTemporalConnectionConfig(process.env);
+  const serverConfig = parseCallbackServerConfig(process.env);
+
+  const connection = await Connection.connect(connectionOptions(temporalConfig));
+  const client = new Client({ connection, namespace: temporalConfig.namespace });
+  const gateway = createGatewayClient({ config: gatewayConfig });
+  const receiver = await startCallbackReceiver(
+    {
+      verify: (body) => gateway.verifyCallback(body),
+      deliver: createTemporalDelivery(client, gatewayConfig.platformId),
+      log,
+    },
+    serverConfig,
+  );
+  log.info('callback receiver listening', { url: `${receiver.url}${serverConfig.path}` });
+
+  const stop = (signal: string) => {
+    log.info('stopping', { signal });
+    void receiver
+      .close()
+      .then(() => gateway.close())
+      .then(() => connection.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  log.error(error instanceof ConfigError ? error.message : 'callback receiver failed to start', {
+    ...(error instanceof ConfigError
+      ? {}
+      : { error: error instanceof Error ? error.message : String(error) }),
+  });
+  process.exit(1);
+});

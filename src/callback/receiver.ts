@@ -1,0 +1,196 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CallbackVerification } from '../gateway/callback.js';
+import type { PayoutNotification } from '../gateway/types.js';
+import type { Logger } from '../log.js';
+
+/** What handing a verified callback to its payout came to. */
+export type DeliveryResult = 'delivered' | 'already-final' | 'unknown-payout';
+
+/** What the receiver needs; injected so it can be tested without the gateway or Temporal. */
+export interface CallbackReceiverDeps {
+  /** Verifies the parsed body's sign and shape (the gateway client's `verifyCallback`). */
+  readonly verify: (body: unknown) => CallbackVerification;
+  /** Signals the payout's workflow. Never starts one. */
+  readonly deliver: (notification: PayoutNotification) => Promise<DeliveryResult>;
+  readonly log: Logger;
+}
+
+/** Limits of the endpoint. */
+export interface CallbackReceiverOptions {
+  /** Path of the endpoint behind `notify_url`. */
+  readonly path: string;
+  /** Largest body accepted; the gateway's callbacks are well under 2 KiB. */
+  readonly maxBodyBytes: number;
+}
+
+/** Replies of the endpoint. Only `0000` stops the gateway's retries. */
+export const CallbackReply = {
+  ok: { status: 200, body: { error_code: '0000' } },
+  badSignature: {
+    status: 401,
+    body: { error_code: 'SIGNATURE_INVALID', error_msg: 'signature verification failed' },
+  },
+  malformed: (detail: string) => ({
+    status: 400,
+    body: { error_code: 'MALFORMED', error_msg: detail },
+  }),
+  wrongPlatform: {
+    status: 403,
+    body: { error_code: 'WRONG_PLATFORM', error_msg: 'not our merchant id' },
+  },
+  unknownPayout: {
+    status: 404,
+    body: { error_code: 'UNKNOWN_PAYOUT', error_msg: 'no payout with this payout_cl_id' },
+  },
+  notFound: { status: 404, body: { error_code: 'NOT_FOUND', error_msg: 'no such endpoint' } },
+  methodNotAllowed: {
+    status: 405,
+    body: { error_code: 'METHOD_NOT_ALLOWED', error_msg: 'POST only' },
+  },
+  tooLarge: { status: 413, body: { error_code: 'TOO_LARGE', error_msg: 'body too large' } },
+  notJson: { status: 415, body: { error_code: 'UNSUPPORTED_MEDIA_TYPE', error_msg: 'JSON only' } },
+  unavailable: { status: 503, body: { error_code: 'UNAVAILABLE', error_msg: 'try again later' } },
+} as const;
+
+type Reply = { readonly status: number; readonly body: Readonly<Record<string, string>> };
+
+class BodyTooLargeError extends Error {}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > maxBytes) {
+      reject(new BodyTooLargeError());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        reject(new BodyTooLargeError());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function isJsonContentType(header: string | undefined): boolean {
+  return header !== undefined && /^application\/json\s*(;|$)/i.test(header.trim());
+}
+
+/**
+ * The handler behind `notify_url`: verifies the sign, signals the payout's workflow and replies
+ * `{"error_code":"0000"}`, also to a duplicate for a payout that is already final. A bad sign or
+ * malformed body gets an error reply and changes nothing; it never creates a workflow.
+ */
+export function createCallbackHandler(
+  deps: CallbackReceiverDeps,
+  options: CallbackReceiverOptions,
+) {
+  async function handle(req: IncomingMessage): Promise<Reply> {
+    const url = new URL(req.url ?? '/', 'http://receiver');
+    if (url.pathname !== options.path) return CallbackReply.notFound;
+    if (req.method !== 'POST') return CallbackReply.methodNotAllowed;
+    if (!isJsonContentType(req.headers['content-type'])) return CallbackReply.notJson;
+
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, options.maxBodyBytes)).toString('utf8'));
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return CallbackReply.tooLarge;
+      return CallbackReply.malformed('body is not valid JSON');
+    }
+
+    const verified = deps.verify(body);
+    if (!verified.ok) {
+      deps.log.warn('callback refused', {
+        reason: verified.error.code,
+        detail: verified.error.detail,
+      });
+      if (verified.error.code === 'bad-signature') return CallbackReply.badSignature;
+      if (verified.error.code === 'wrong-platform') return CallbackReply.wrongPlatform;
+      return CallbackReply.malformed(verified.error.detail);
+    }
+
+    const { notification } = verified;
+    const context = {
+      merchantOrderId: notification.payoutClId,
+      payoutId: notification.payoutId,
+      state: notification.state,
+    };
+    try {
+      const result = await deps.deliver(notification);
+      if (result === 'unknown-payout') {
+        deps.log.warn('callback for a payout we do not know', context);
+        return CallbackReply.unknownPayout;
+      }
+      deps.log.info(
+        result === 'delivered' ? 'callback delivered' : 'callback for a final payout acknowledged',
+        context,
+      );
+      return CallbackReply.ok;
+    } catch (error) {
+      // Temporal unreachable: a non-0000 reply makes the gateway retry later.
+      deps.log.error('callback not delivered', {
+        ...context,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return CallbackReply.unavailable;
+    }
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req)
+      .catch((error: unknown) => {
+        deps.log.error('callback handler failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return CallbackReply.unavailable as Reply;
+      })
+      .then((reply) => {
+        const text = JSON.stringify(reply.body);
+        res.writeHead(reply.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+        });
+        res.end(text);
+      })
+      .catch(() => res.destroy());
+  };
+}
+
+/** A running receiver. */
+export interface CallbackReceiver {
+  /** Base URL, e.g. `http://127.0.0.1:8788`; the endpoint is at `url + path`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the receiver on `host:port` (port 0: a free one). */
+export async function startCallbackReceiver(
+  deps: CallbackReceiverDeps,
+  options: CallbackReceiverOptions & { readonly host: string; readonly port: number },
+): Promise<CallbackReceiver> {
+  const server: Server = createServer(createCallbackHandler(deps, options));
+  server.requestTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,48 @@
+import type { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+
+const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
+
+const TYPES = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
+/** Raised when a name is already registered with another type: it must be fixed by hand. */
+export class SearchAttributeTypeConflictError extends Error {
+  readonly type = 'SearchAttributeTypeConflictError';
+  readonly code = 'ERR_SEARCH_ATTRIBUTE_TYPE_CONFLICT';
+  constructor(readonly names: readonly string[]) {
+    super(`Search attributes registered with another type: ${names.join(', ')}`);
+    this.name = 'SearchAttributeTypeConflictError';
+  }
+}
+
+/**
+ * Registers the payout search attributes in a namespace, once: those already there are left
+ * alone, so it is safe to run at every deploy. Returns the names it added.
+ */
+export async function ensurePayoutSearchAttributes(
+  connection: Connection,
+  namespace: string,
+): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const registered: Record<string, number> = {
+    ...existing.systemAttributes,
+    ...existing.customAttributes,
+  };
+  const missing: Record<string, number> = {};
+  const conflicting: string[] = [];
+  for (const key of PAYOUT_SEARCH_ATTRIBUTES) {
+    const wanted = TYPES[key.type as keyof typeof TYPES];
+    const have = registered[key.name];
+    if (have === undefined) missing[key.name] = wanted;
+    else if (have !== wanted) conflicting.push(key.name);
+  }
+  if (conflicting.length > 0) throw new SearchAttributeTypeConflictError(conflicting);
+  if (Object.keys(missing).length > 0) {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  }
+  return Object.keys(missing);
+}

@@ -1,0 +1,54 @@
+/**
+ * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_* and TEMPORAL_* from the
+ * environment, connects to Temporal (local, self-hosted with mTLS, or Temporal Cloud), and runs
+ * until SIGINT or SIGTERM, finishing the tasks in hand before it exits.
+ */
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { ConfigError } from './errors.js';
+import { createGatewayClient } from './gateway/client.js';
+import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
+import { createConsoleLogger } from './log.js';
+import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
+import { createPayoutWorker } from './worker/create-worker.js';
+
+const log = createConsoleLogger('worker');
+
+async function main(): Promise<void> {
+  const gatewayConfig = parseGatewayConfig(process.env);
+  const temporalConfig = parseTemporalConnectionConfig(process.env);
+  Runtime.install({
+    logger: new DefaultLogger((process.env['LOG_LEVEL'] as 'INFO' | undefined) ?? 'INFO'),
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+
+  const connection = await NativeConnection.connect(connectionOptions(temporalConfig));
+  const gateway = createGatewayClient({ config: gatewayConfig });
+  try {
+    const worker = await createPayoutWorker({
+      connection,
+      namespace: temporalConfig.namespace,
+      taskQueue: temporalConfig.taskQueue,
+      gateway,
+    });
+    log.info('worker running', {
+      temporal: temporalConfig.address,
+      namespace: temporalConfig.namespace,
+      taskQueue: temporalConfig.taskQueue,
+      gateway: describeGatewayConfig(gatewayConfig),
+    });
+    await worker.run();
+    log.info('worker stopped');
+  } finally {
+    await gateway.close();
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  log.error(error instanceof ConfigError ? error.message : 'worker failed', {
+    ...(error instanceof ConfigError
+      ? {}
+      : { error: error instanceof Error ? error.message : String(error) }),
+  });
+  process.exit(1);
+});

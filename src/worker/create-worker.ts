@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type PayoutGateway } from '../../activities/index.js';
+
+/** The workflow code the worker bundles (deterministic, fenced; see workflows/). */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+/** What a payout worker is made of. */
+export interface PayoutWorkerOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly gateway: PayoutGateway;
+  /** Extra worker options (tuning, a prebuilt bundle, interceptors). */
+  readonly overrides?: Partial<WorkerOptions>;
+}
+
+/**
+ * Builds a worker that runs payout workflows and their activities on one task queue. Scale out by
+ * running more of these against the same cluster: Temporal spreads the work.
+ */
+export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    activities: createActivities({ gateway: options.gateway }),
+    ...options.overrides,
+  });
+}
+
+export { NativeConnection };

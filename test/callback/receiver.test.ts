@@ -1,0 +1,145 @@
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  startCallbackReceiver,
+  type CallbackReceiver,
+  type DeliveryResult,
+} from '../../src/callback/receiver.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
+import { verifyCallback } from '../../src/gateway/callback.js';
+import { sign } from '../../src/gateway/sign.js';
+import type { PayoutNotification } from '../../src/gateway/types.js';
+import { createMemoryLogger } from '../support/logger.js';
+
+const SECRET = 'ThisIsYourSecretKey123';
+const config = parseGatewayConfig({
+  GATEWAY_BASE_URL: 'https://gateway.example',
+  GATEWAY_PLATFORM_ID: 'PF0002',
+  GATEWAY_SECRET: SECRET,
+  GATEWAY_AUTH_TOKEN: 'token-1',
+});
+
+function signedCallback(overrides: Record<string, string> = {}): Record<string, string> {
+  const fields: Record<string, string> = {
+    payout_id: 'POT00000001',
+    payout_cl_id: 'ORDER-1',
+    platform_id: 'PF0002',
+    amount: '50000',
+    fee: '100',
+    status: '3',
+    create_time: '1595504997',
+    update_time: '1595505997',
+    ...overrides,
+  };
+  return { ...fields, sign: sign(fields, SECRET, 'md5') };
+}
+
+describe('callback receiver', () => {
+  let receiver: CallbackReceiver;
+  let delivered: PayoutNotification[];
+  let deliver: (n: PayoutNotification) => Promise<DeliveryResult>;
+  const log = createMemoryLogger();
+
+  beforeEach(async () => {
+    delivered = [];
+    deliver = (n) => {
+      delivered.push(n);
+      return Promise.resolve('delivered');
+    };
+    receiver = await startCallbackReceiver(
+      { verify: (body) => verifyCallback(body, config), deliver: (n) => deliver(n), log },
+      { host: '127.0.0.1', port: 0, path: '/callbacks/payout', maxBodyBytes: 4096 },
+    );
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  async function post(
+    body: string,
+    headers: Record<string, string> = {},
+    path = '/callbacks/payout',
+  ) {
+    const res = await request(`${receiver.url}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json;charset=utf-8', ...headers },
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, string> };
+  }
+
+  it('signals the payout for a verified callback and answers 0000', async () => {
+    const reply = await post(JSON.stringify(signedCallback()));
+    expect(reply).toEqual({ status: 200, body: { error_code: '0000' } });
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({
+      payoutClId: 'ORDER-1',
+      payoutId: 'POT00000001',
+      state: 'success',
+      amountCents: 50_000,
+    });
+  });
+
+  it('answers 0000 to a duplicate for a payout that is already final, so the gateway stops', async () => {
+    deliver = () => Promise.resolve('already-final');
+    const reply = await post(JSON.stringify(signedCallback()));
+    expect(reply.body).toEqual({ error_code: '0000' });
+  });
+
+  it('refuses a bad sign and delivers nothing', async () => {
+    const forged = { ...signedCallback(), status: '5' };
+    const reply = await post(JSON.stringify(forged));
+    expect(reply.status).toBe(401);
+    expect(reply.body['error_code']).toBe('SIGNATURE_INVALID');
+    expect(delivered).toEqual([]);
+  });
+
+  it('refuses a body that is not JSON, or not sent as JSON', async () => {
+    expect((await post('status=3&sign=x')).status).toBe(400);
+    expect(
+      (await post(JSON.stringify(signedCallback()), { 'content-type': 'text/plain' })).status,
+    ).toBe(415);
+    expect(delivered).toEqual([]);
+  });
+
+  it('refuses a callback missing required fields, naming them', async () => {
+    const { payout_cl_id: _dropped, ...rest } = signedCallback();
+    const reply = await post(JSON.stringify(rest));
+    expect(reply.status).toBe(400);
+    expect(reply.body['error_msg']).toContain('payout_cl_id');
+    expect(delivered).toEqual([]);
+  });
+
+  it('refuses a body over the size limit', async () => {
+    const huge = JSON.stringify({ ...signedCallback(), memo: 'x'.repeat(10_000) });
+    expect((await post(huge)).status).toBe(413);
+    expect(delivered).toEqual([]);
+  });
+
+  it('does not create a payout it does not know: it answers an error instead', async () => {
+    deliver = () => Promise.resolve('unknown-payout');
+    const reply = await post(JSON.stringify(signedCallback()));
+    expect(reply.status).toBe(404);
+    expect(reply.body['error_code']).toBe('UNKNOWN_PAYOUT');
+  });
+
+  it('asks the gateway to retry when Temporal cannot be reached', async () => {
+    deliver = () => Promise.reject(new Error('14 UNAVAILABLE: connection refused'));
+    const reply = await post(JSON.stringify(signedCallback()));
+    expect(reply.status).toBe(503);
+    expect(reply.body['error_code']).not.toBe('0000');
+  });
+
+  it('answers only POST on its own path', async () => {
+    expect((await post(JSON.stringify(signedCallback()), {}, '/elsewhere')).status).toBe(404);
+    const get = await request(`${receiver.url}/callbacks/payout`);
+    expect(get.statusCode).toBe(405);
+    await get.body.dump();
+  });
+
+  it('never logs the secret or the sign', () => {
+    const text = JSON.stringify(log.entries);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(signedCallback()['sign']);
+  });
+});

@@ -1,0 +1,29 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePayoutSearchAttributes } from '../../src/temporal/search-attributes-setup.js';
+import { startDevServerEnv } from '../support/temporal.js';
+
+describe('ensurePayoutSearchAttributes', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await startDevServerEnv({ registerSearchAttributes: false });
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('registers the payout search attributes once, then leaves them alone', async () => {
+    const custom = async () =>
+      (await env.connection.operatorService.listSearchAttributes({ namespace: 'default' }))
+        .customAttributes;
+    expect(Object.keys(await custom())).not.toContain('PayoutStatus');
+
+    const added = await ensurePayoutSearchAttributes(env.connection, 'default');
+    expect(added.sort()).toEqual(['AmountCents', 'MerchantOrderId', 'PayoutStatus', 'PlatformId']);
+    expect(Object.keys(await custom())).toEqual(
+      expect.arrayContaining(['AmountCents', 'MerchantOrderId', 'PayoutStatus', 'PlatformId']),
+    );
+
+    await expect(ensurePayoutSearchAttributes(env.connection, 'default')).resolves.toEqual([]);
+  });
+});
