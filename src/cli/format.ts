@@ -1,0 +1,41 @@
+import type { PayoutResult, PayoutStatusView } from '../../workflows/types.js';
+
+/** A payout's status as a few lines an operator can read at a glance. */
+export function formatStatus(view: PayoutStatusView, evidenceLines = 8): string {
+  const lines = [
+    `${view.merchantOrderId}  ${view.status}  (${(view.amountCents / 100).toFixed(2)} CNY, platform ${view.platformId})`,
+    `  gateway: ${view.gatewayState ?? 'no answer yet'}${view.gatewayStatusCode === null ? '' : ` (status ${view.gatewayStatusCode})`}, payout_id ${view.payoutId ?? '-'}`,
+    `  submits: ${view.submits}, checks: ${view.checks}, next check: ${view.nextCheckAt ?? '-'}`,
+  ];
+  if (view.escalation)
+    lines.push(
+      `  escalated: ${view.escalation.reason} (${view.escalation.kind}) at ${view.escalation.at}: ${view.escalation.detail}`,
+    );
+  if (view.waitingUntil) lines.push(`  operator asked to keep waiting until ${view.waitingUntil}`);
+  if (view.lastRejectedDecision) {
+    const d = view.lastRejectedDecision;
+    lines.push(
+      `  last refused decision: ${d.action ?? '?'} by ${d.operatorId ?? '?'}: ${d.message}`,
+    );
+  }
+  if (view.resolution)
+    lines.push(
+      `  resolved by: ${view.resolution.by}${view.resolution.by === 'operator' ? ` ${view.resolution.operatorId} (${view.resolution.reason})` : ''}`,
+    );
+  const entries = view.evidence.entries.slice(-evidenceLines);
+  if (entries.length > 0) {
+    lines.push(`  evidence (last ${entries.length} of ${view.evidence.total}):`);
+    for (const entry of entries)
+      lines.push(`    ${entry.at} ${JSON.stringify({ ...entry, at: undefined, seq: undefined })}`);
+  }
+  return lines.join('\n');
+}
+
+/** A final payout as one line. */
+export function formatResult(result: PayoutResult): string {
+  const by =
+    result.resolvedBy.by === 'operator'
+      ? `operator ${result.resolvedBy.operatorId}`
+      : result.resolvedBy.by;
+  return `${result.merchantOrderId}  ${result.status}  payout_id ${result.payoutId ?? '-'}  resolved by ${by} at ${result.resolvedAt}`;
+}

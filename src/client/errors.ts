@@ -1,0 +1,69 @@
+import { PayoutOrchestratorError } from '../errors.js';
+
+/** No payout workflow exists for this merchant order id. */
+export class PayoutNotFoundError extends PayoutOrchestratorError {
+  readonly type = 'PayoutNotFoundError';
+  readonly code = 'ERR_PAYOUT_NOT_FOUND';
+  constructor(readonly merchantOrderId: string) {
+    super(`No payout for merchant order ${merchantOrderId}`);
+    this.name = 'PayoutNotFoundError';
+  }
+}
+
+/**
+ * The order id is already used by a payout with other details. Reusing an order id for another
+ * payout would be refused by the gateway at best, or mistaken for the first one at worst.
+ */
+export class PayoutConflictError extends PayoutOrchestratorError {
+  readonly type = 'PayoutConflictError';
+  readonly code = 'ERR_PAYOUT_CONFLICT';
+  constructor(
+    readonly merchantOrderId: string,
+    readonly fields: readonly string[],
+  ) {
+    super(
+      `Merchant order ${merchantOrderId} is already a payout with different ${fields.join(', ')}`,
+    );
+    this.name = 'PayoutConflictError';
+  }
+}
+
+/** The payout's workflow refused an operator decision; nothing changed. `rule` says why. */
+export class DecisionRejectedError extends PayoutOrchestratorError {
+  readonly type = 'DecisionRejectedError';
+  readonly code = 'ERR_DECISION_REJECTED';
+  constructor(
+    readonly merchantOrderId: string,
+    readonly rule: string,
+    message: string,
+  ) {
+    super(`Decision for ${merchantOrderId} refused: ${message}`);
+    this.name = 'DecisionRejectedError';
+  }
+}
+
+/** The payout's workflow ended without a payout result (terminated, timed out, or failed). */
+export class PayoutWorkflowFailedError extends PayoutOrchestratorError {
+  readonly type = 'PayoutWorkflowFailedError';
+  readonly code = 'ERR_PAYOUT_WORKFLOW_FAILED';
+  constructor(
+    readonly merchantOrderId: string,
+    readonly reason: string,
+  ) {
+    super(`The workflow of payout ${merchantOrderId} ended without a result: ${reason}`);
+    this.name = 'PayoutWorkflowFailedError';
+  }
+}
+
+/** `waitForPayout` gave up before the payout became final; the payout goes on. */
+export class PayoutWaitTimeoutError extends PayoutOrchestratorError {
+  readonly type = 'PayoutWaitTimeoutError';
+  readonly code = 'ERR_PAYOUT_WAIT_TIMEOUT';
+  constructor(
+    readonly merchantOrderId: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`Payout ${merchantOrderId} is not final after ${timeoutMs} ms; it goes on`);
+    this.name = 'PayoutWaitTimeoutError';
+  }
+}
