@@ -5,12 +5,30 @@
  */
 import { Connection } from '@temporalio/client';
 import { ConfigError } from '../errors.js';
-import { connectionOptions, parseTemporalConnectionConfig } from './connection-config.js';
+import {
+  connectionOptions,
+  parseTemporalConnectionConfig,
+  type TemporalConnectionConfig,
+} from './connection-config.js';
 import { ensurePayoutSearchAttributes } from './search-attributes-setup.js';
+
+/** In a fresh deployment the cluster may still be starting: retry for up to two minutes. */
+async function connectWithRetry(config: TemporalConnectionConfig): Promise<Connection> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await Connection.connect(connectionOptions(config));
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      process.stderr.write(`Temporal at ${config.address} not reachable yet; retrying in 3 s\n`);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const config = parseTemporalConnectionConfig(process.env);
-  const connection = await Connection.connect(connectionOptions(config));
+  const connection = await connectWithRetry(config);
   try {
     const added = await ensurePayoutSearchAttributes(connection, config.namespace);
     process.stdout.write(

@@ -1,0 +1,149 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { CALLBACK_CONFIG_KEYS, parseCallbackServerConfig } from '../../src/callback/config.js';
+import { GATEWAY_CONFIG_KEYS } from '../../src/gateway/config-keys.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
+import { parseSandboxEnv } from '../../src/sandbox/env.js';
+import {
+  parseTemporalConnectionConfig,
+  TEMPORAL_CONFIG_KEYS,
+} from '../../src/temporal/connection-config.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const compose = z
+  .object({
+    services: z.record(
+      z.string(),
+      z.looseObject({
+        image: z.string().optional(),
+        build: z.unknown().optional(),
+        command: z.array(z.string()).optional(),
+        environment: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+        ports: z.array(z.string()).optional(),
+        profiles: z.array(z.string()).optional(),
+        depends_on: z.unknown().optional(),
+      }),
+    ),
+  })
+  .parse(parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }));
+
+const service = (name: string) => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+
+/** The environment a service gets when no variable is set on the host: `${X:-default}` -> default. */
+function defaults(name: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service(name).environment ?? {}).map(([key, value]) => {
+      const text = String(value);
+      const m = /^\$\{[A-Z_]+:-(.*)\}$/.exec(text);
+      expect(text.includes('${') ? m : true, `${name}.${key} uses \${VAR:-default}`).toBeTruthy();
+      return [key, m ? (m[1] ?? '') : text];
+    }),
+  );
+}
+
+const known = new Set<string>([
+  ...GATEWAY_CONFIG_KEYS.map((k) => k.key),
+  ...TEMPORAL_CONFIG_KEYS.map((k) => k.key),
+  ...CALLBACK_CONFIG_KEYS.map((k) => k.key),
+]);
+
+describe('docker-compose.yml', () => {
+  it('has the production-shaped services, the sandbox behind a profile', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [
+        'callbacks',
+        'postgresql',
+        'sandbox',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'worker',
+      ].sort(),
+    );
+    expect(service('sandbox').profiles).toEqual(['sandbox']);
+    for (const name of [
+      'worker',
+      'callbacks',
+      'temporal-setup',
+      'postgresql',
+      'temporal',
+      'temporal-ui',
+    ]) {
+      expect(service(name).profiles, name).toBeUndefined();
+    }
+  });
+
+  it('pins every image to a version', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (s.image === undefined) {
+        expect(s.build, `${name} has an image or a build`).toBeDefined();
+        continue;
+      }
+      expect(s.image, name).toMatch(/^[a-z0-9./-]+:\d+\.\d+[\w.-]*$/);
+    }
+    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:/);
+    expect(service('temporal-ui').image).toMatch(/^temporalio\/ui:/);
+    expect(service('postgresql').image).toMatch(/^postgres:/);
+    expect(service('temporal').environment?.['DB']).toBe('postgres12');
+  });
+
+  it('publishes the ports a person uses', () => {
+    expect(service('temporal').ports).toContain('7233:7233');
+    expect(service('temporal-ui').ports).toContain('8080:8080');
+    expect(service('callbacks').ports).toContain('8788:8788');
+    expect(service('sandbox').ports).toContain('8787:8787');
+  });
+
+  it('runs commands whose entry files exist, from an image the Dockerfile builds', () => {
+    expect(existsSync(`${root}Dockerfile`)).toBe(true);
+    for (const name of ['worker', 'callbacks', 'sandbox', 'temporal-setup']) {
+      const entry = service(name).command?.at(-1) ?? '';
+      expect(existsSync(`${root}${entry}`), `${name}: ${entry}`).toBe(true);
+    }
+  });
+
+  it('gives the worker and the receiver only keys their config knows, and a config that parses', () => {
+    for (const name of ['worker', 'callbacks', 'temporal-setup']) {
+      const env = defaults(name);
+      for (const key of Object.keys(env))
+        expect(known.has(key), `${name}: unknown key ${key}`).toBe(true);
+      expect(() => parseTemporalConnectionConfig(env), name).not.toThrow();
+      expect(parseTemporalConnectionConfig(env).address).toBe('temporal:7233');
+    }
+    for (const name of ['worker', 'callbacks']) {
+      const config = parseGatewayConfig(defaults(name));
+      expect(config.baseUrl).toBe('http://sandbox:8787');
+      expect(config.notifyUrl).toBe('http://callbacks:8788/callbacks/payout');
+    }
+    const receiver = parseCallbackServerConfig(defaults('callbacks'));
+    expect(receiver).toMatchObject({ host: '0.0.0.0', port: 8788, path: '/callbacks/payout' });
+  });
+
+  it('starts the sandbox with the merchant the worker signs as', () => {
+    const sandbox = parseSandboxEnv(defaults('sandbox'));
+    const gateway = parseGatewayConfig(defaults('worker'));
+    expect(sandbox.port).toBe(8787);
+    expect(sandbox.merchants?.[0]).toMatchObject({
+      platformId: gateway.platformId,
+      secret: gateway.secret,
+      authToken: gateway.authToken,
+      signMode: gateway.signMode,
+    });
+  });
+
+  it('registers the search attributes before the worker and the receiver start', () => {
+    expect(service('worker').depends_on).toMatchObject({
+      'temporal-setup': { condition: 'service_completed_successfully' },
+    });
+    expect(service('callbacks').depends_on).toMatchObject({
+      'temporal-setup': { condition: 'service_completed_successfully' },
+    });
+  });
+});
