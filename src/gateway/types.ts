@@ -79,6 +79,11 @@ export type QueryOutcome =
       readonly field: MismatchField;
       readonly expected: string;
       readonly actual: string;
+      /**
+       * Set when the gateway lists several different orders for our payout_cl_id (a possible
+       * double payout); `actual` then lists their payout ids, comma-separated.
+       */
+      readonly detail?: string;
     }
   /** No answer we can use; `code` is the gateway's error code when there was one (e.g. 0006). */
   | {

@@ -50,7 +50,7 @@ describe('createActivities', () => {
         () => Promise.reject(new Error('unused')),
       ),
     });
-    await expect(env.run(acts.submitPayout, { request, origin: 'initial' })).resolves.toEqual(
+    await expect(env.run(acts.submitPayout, { request, origin: 'initial' as const })).resolves.toEqual(
       unknown,
     );
   });
@@ -65,7 +65,7 @@ describe('createActivities', () => {
         () => Promise.reject(new Error('unused')),
       ),
     });
-    const failure = await failureOf(env.run(acts.submitPayout, { request, origin: 'initial' }));
+    const failure = await failureOf(env.run(acts.submitPayout, { request, origin: 'initial' as const }));
     expect(failure.type).toBe(ActivityFailureType.InvalidPayoutRequest);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('notify_url: must be https');
