@@ -136,18 +136,3 @@ export const GATEWAY_CONFIG_KEYS: readonly GatewayConfigKey[] = [
     meaning: 'Send request_time as a JSON string or number',
   },
 ];
-
-/** The table as Markdown, for the README and docs/gateway.md. */
-export function gatewayConfigMarkdownTable(): string {
-  const rows = GATEWAY_CONFIG_KEYS.map((k) => {
-    const required =
-      k.required === 'one-of'
-        ? `one of ${(k.oneOf ?? []).map((o) => `\`${o}\``).join(' / ')}`
-        : k.required
-          ? 'yes'
-          : 'no';
-    const byDefault = k.default === undefined ? '' : `\`${k.default}\``;
-    return `| \`${k.key}\` | ${required} | ${byDefault} | ${k.meaning.replace(/\|/g, '\\|')} |`;
-  });
-  return ['| key | required | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
-}

@@ -21,7 +21,6 @@ export {
   GATEWAY_CONFIG_KEYS,
   GATEWAY_CONFIG_DEFAULTS,
   MAX_GATEWAY_TIMEOUT_MS,
-  gatewayConfigMarkdownTable,
   type GatewayConfigKey,
 } from './config-keys.js';
 export {

@@ -13,6 +13,7 @@ import { createConsoleLogger } from '../log.js';
 import { resolveTemporalBinary, TemporalBinaryNotFoundError } from '../temporal/provision.js';
 import { ensurePayoutSearchAttributes } from '../temporal/search-attributes-setup.js';
 import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { DEFAULT_MERCHANT } from '../sandbox/options.js';
 import { startChild, type StackChild } from './child.js';
 import { parseStackConfig } from './config.js';
 import { canConnect, waitForPort } from './wait.js';
@@ -21,11 +22,7 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const log = createConsoleLogger('stack', (line) => process.stdout.write(`${line}\n`));
 
 /** Sandbox credentials: the sandbox's own test merchant, shared by the stack's services. */
-const SANDBOX_MERCHANT = {
-  platformId: 'PF0002',
-  secret: 'ThisIsYourSecretKey123',
-  authToken: 'sandbox-token',
-};
+const SANDBOX_MERCHANT = DEFAULT_MERCHANT;
 
 const SA_TYPES: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
 

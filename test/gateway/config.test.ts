@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { GATEWAY_CONFIG_KEYS, gatewayConfigMarkdownTable } from '../../src/gateway/config-keys.js';
+import { GATEWAY_CONFIG_KEYS } from '../../src/gateway/config-keys.js';
 import {
   describeGatewayConfig,
   gatewayCallDeadlineMs,
@@ -242,10 +242,5 @@ describe('GATEWAY_CONFIG_KEYS', () => {
     ]) {
       expect(fieldsOf(configError({ ...MINIMAL, [key]: undefined }))).toEqual([key]);
     }
-  });
-
-  it('is the table docs/gateway.md shows', () => {
-    const doc = readFileSync(new URL('../../docs/gateway.md', import.meta.url), 'utf8');
-    expect(doc).toContain(gatewayConfigMarkdownTable());
   });
 });

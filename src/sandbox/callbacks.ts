@@ -1,0 +1,158 @@
+import { request, type Dispatcher } from 'undici';
+import type { TimerGroup } from './clock.js';
+import type { SandboxLogger } from './logger.js';
+import type { SandboxMerchant } from './options.js';
+import type { SandboxOrder } from './order.js';
+import type { CallbackEntry, RecordBook } from './record.js';
+import { callbackBody, type NumberStyle } from './wire.js';
+
+/** Delivery knobs, validated by options.ts. */
+export interface CallbackDelivery {
+  readonly attempts: number;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+type PostResult = CallbackEntry['response'];
+
+/**
+ * Sends an order's callbacks to its notify_url as its scenario says (copies, delay, a processing
+ * callback after the final one, a bad sign) and retries each until the receiver answers
+ * `{"error_code":"0000"}` or the attempts run out. Every attempt goes into the order's record.
+ */
+export class CallbackSender {
+  readonly #tasks = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+
+  constructor(
+    private readonly deps: {
+      readonly dispatcher: Dispatcher;
+      readonly timers: TimerGroup;
+      readonly delivery: CallbackDelivery;
+      readonly records: RecordBook;
+      readonly logger: SandboxLogger;
+      readonly numbers: NumberStyle;
+    },
+  ) {}
+
+  /** Starts delivering the callbacks for the order's (final) status; returns at once. */
+  sendFinal(order: SandboxOrder, merchant: SandboxMerchant): void {
+    const plan = order.scenario.callbacks;
+    const url = order.notifyUrl;
+    if (!plan.send || url === undefined) {
+      this.deps.logger.info('callback not sent', {
+        payout_cl_id: order.payoutClId,
+        why: plan.send ? 'no notify_url' : 'scenario sends none',
+      });
+      return;
+    }
+    // The body is fixed when the order finalizes: a late or repeated callback says the same.
+    const status = order.statusCode;
+    const finalBody = JSON.stringify(callbackBody(order, status, merchant, this.deps.numbers));
+    const task = (async () => {
+      if (plan.delayMs > 0 && !(await this.deps.timers.delay(plan.delayMs))) return;
+      for (let copy = 1; copy <= plan.copies; copy++) {
+        if (this.deps.timers.closed) return;
+        await this.#deliver(order, url, finalBody, status, `copy-${copy}`);
+      }
+      if (plan.processingAfterFinal && !this.deps.timers.closed) {
+        const late = JSON.stringify(callbackBody(order, 2, merchant, this.deps.numbers));
+        await this.#deliver(order, url, late, 2, 'processing-after-final');
+      }
+    })();
+    this.#tasks.add(task);
+    void task.finally(() => this.#tasks.delete(task));
+  }
+
+  /** Resolves when every delivery started so far has finished (acknowledged or given up). */
+  async idle(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
+  }
+
+  /** Aborts requests in flight and waits for every delivery loop to stop. */
+  async close(): Promise<void> {
+    this.#abort.abort();
+    await this.idle();
+  }
+
+  async #deliver(
+    order: SandboxOrder,
+    url: string,
+    body: string,
+    status: number,
+    delivery: string,
+  ): Promise<void> {
+    const { attempts, intervalMs } = this.deps.delivery;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (this.deps.timers.closed) return;
+      const at = this.deps.timers.clock.now();
+      const response = await this.#post(url, body);
+      const acknowledged = 'httpStatus' in response && isAcknowledgement(response);
+      this.deps.records.for(order.payoutClId).callbacks.push({
+        at,
+        url,
+        attempt,
+        delivery,
+        status,
+        body,
+        response,
+        acknowledged,
+      });
+      this.deps.logger.info('callback attempt', {
+        payout_cl_id: order.payoutClId,
+        status,
+        delivery,
+        attempt,
+        acknowledged,
+      });
+      if (acknowledged) return;
+      if (attempt < attempts && !(await this.deps.timers.delay(intervalMs))) return;
+    }
+    this.deps.logger.warn('callback not acknowledged', {
+      payout_cl_id: order.payoutClId,
+      delivery,
+      attempts,
+    });
+  }
+
+  async #post(url: string, body: string): Promise<PostResult> {
+    const { timeoutMs } = this.deps.delivery;
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json;charset=utf-8' },
+        body,
+        dispatcher: this.deps.dispatcher,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: this.#abort.signal,
+      });
+      const text = await response.body.text();
+      return { httpStatus: response.statusCode, body: text.slice(0, 4096) };
+    } catch (error) {
+      return { error: describeError(error) };
+    }
+  }
+}
+
+function isAcknowledgement(response: { httpStatus: number; body: string }): boolean {
+  if (response.httpStatus < 200 || response.httpStatus > 299) return false;
+  try {
+    const parsed: unknown = JSON.parse(response.body);
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      (parsed as Record<string, unknown>)['error_code'] === '0000'
+    );
+  } catch {
+    return false;
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,189 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { receivedSignMode, verifySign, type WireValue } from '../gateway/sign.js';
+import type { SandboxEngine } from './engine.js';
+import { applyFault, sendGatewayError, sendJson } from './http.js';
+import type { Answer, CreateEntry } from './record.js';
+
+/** The sandbox's own code for a malformed create or query (the gateway publishes none). */
+export const INVALID_PARAMETER_CODE = '0001';
+
+const REJECTION_MESSAGES = {
+  '0004': 'Signature verification failed!',
+  '0012': 'Unsupported bank',
+  '0018': 'Insufficient merchant balance',
+} as const;
+
+/** An integer sent as a JSON number or as a string of digits (the docs' example uses strings). */
+const wireInteger = (maxDigits: number) => {
+  const rule = `required, an integer of at most ${maxDigits} digits, as a number or a string`;
+  const digits = new RegExp(`^[0-9]{1,${maxDigits}}$`);
+  return z.unknown().transform((value, ctx): number => {
+    if (typeof value === 'string' && digits.test(value)) return Number(value);
+    if (
+      typeof value === 'number' &&
+      Number.isSafeInteger(value) &&
+      value >= 0 &&
+      value < 10 ** maxDigits
+    )
+      return value;
+    ctx.addIssue({ code: 'custom', message: rule });
+    return z.NEVER;
+  });
+};
+
+const text = (max: number) =>
+  z
+    .string({ error: 'required, a string' })
+    .min(1, 'must not be empty')
+    .max(max, `at most ${max} characters`);
+
+const optionalText = (max: number) =>
+  z.string({ error: 'a string' }).max(max, `at most ${max} characters`).optional();
+
+/** The create call's fields after the sign checked out. Unknown extra fields are allowed. */
+const createFieldsSchema = z
+  .object({
+    platform_id: text(32),
+    service_id: z.literal('SVC0004', { error: 'must be SVC0004' }),
+    payout_cl_id: text(32),
+    amount: wireInteger(10).refine((v) => v > 0, 'must be positive'),
+    notify_url: z
+      .string({ error: 'a string' })
+      .max(256, 'at most 256 characters')
+      .refine((v) => v === '' || isHttpUrl(v), 'an http(s) URL')
+      .optional(),
+    bank_name: text(64),
+    name: text(64),
+    number: text(34),
+    bank_branch: optionalText(128),
+    province: optionalText(64),
+    city: optionalText(64),
+    request_time: wireInteger(10),
+    sign: text(64),
+    sign_type: optionalText(32),
+  })
+  .loose();
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `POST /gateway/api/v{1,2}/payouts`. Checks, in order: JSON object; known platform_id and its
+ * sign over the fields as received (0004); the fields (0001); the bank list (0012); a duplicate
+ * payout_cl_id (the configured duplicate code, no second order). Then the scenario decides.
+ */
+export function handleCreate(
+  engine: SandboxEngine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  bodyText: string,
+): void {
+  const at = engine.now;
+  let fields: Record<string, WireValue>;
+  try {
+    const parsed: unknown = JSON.parse(bodyText);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    fields = parsed as Record<string, WireValue>;
+  } catch {
+    sendGatewayError(
+      res,
+      INVALID_PARAMETER_CODE,
+      'Invalid parameter: the body must be a JSON object',
+    );
+    return;
+  }
+
+  const clId = typeof fields['payout_cl_id'] === 'string' ? fields['payout_cl_id'] : undefined;
+  const platformId = typeof fields['platform_id'] === 'string' ? fields['platform_id'] : undefined;
+  const note = (entry: Omit<CreateEntry, 'at' | 'path' | 'bodyText' | 'platformId'>): void => {
+    if (clId === undefined || clId === '') return;
+    engine.records.for(clId).creates.push({
+      at,
+      path,
+      bodyText,
+      ...(platformId !== undefined ? { platformId } : {}),
+      ...entry,
+    });
+  };
+  const refuse = (code: string, message: string): void => {
+    note({ created: false, outcome: code, answer: sendGatewayError(res, code, message) });
+  };
+
+  if (platformId === undefined) {
+    refuse(INVALID_PARAMETER_CODE, 'Invalid parameter: platform_id: required, a string');
+    return;
+  }
+  const merchant = engine.merchant(platformId);
+  // An unknown merchant has no key to check the sign with: the same answer as a bad sign.
+  if (!merchant) return refuse('0004', REJECTION_MESSAGES['0004']);
+  const mode = receivedSignMode(fields['sign_type'], merchant.signMode);
+  if (!verifySign(fields, merchant.secret, mode)) return refuse('0004', REJECTION_MESSAGES['0004']);
+
+  const checked = createFieldsSchema.safeParse(fields);
+  if (!checked.success) {
+    const issues = checked.error.issues
+      .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
+      .join('; ');
+    return refuse(INVALID_PARAMETER_CODE, `Invalid parameter: ${issues}`);
+  }
+  const data = checked.data;
+  const banks = engine.settings.banks;
+  if (banks !== undefined && !banks.includes(data.bank_name))
+    return refuse('0012', REJECTION_MESSAGES['0012']);
+
+  const existing = engine.findOrder(merchant.platformId, data.payout_cl_id);
+  if (existing) {
+    return refuse(
+      engine.settings.duplicateCode,
+      'Duplicate payout_cl_id: the order already exists',
+    );
+  }
+
+  const { scenario, ruleName } = engine.scenarioFor({
+    payoutClId: data.payout_cl_id,
+    platformId: merchant.platformId,
+    amountCents: data.amount,
+  });
+  const create = scenario.create;
+  if (create.kind === 'reject') return refuse(create.code, REJECTION_MESSAGES[create.code]);
+  if (create.kind === 'lost') {
+    // Held open and never answered; nothing is created.
+    note({ created: false, outcome: 'lost', answer: { kind: 'no-answer' } });
+    return;
+  }
+
+  const order = engine.createOrder(
+    merchant,
+    {
+      payoutClId: data.payout_cl_id,
+      amountCents: data.amount,
+      ...(data.notify_url ? { notifyUrl: data.notify_url } : {}),
+      bankName: data.bank_name,
+      recipientName: data.name,
+      accountNumber: data.number,
+    },
+    scenario,
+    ruleName,
+  );
+  let answer: Answer;
+  if (create.kind === 'accept-then-fault') {
+    answer = applyFault(req, res, create.fault);
+  } else {
+    answer = sendJson(res, 200, { error_code: '0000', data: { payout_id: order.payoutId } });
+  }
+  note({
+    created: true,
+    payoutId: order.payoutId,
+    outcome: create.kind === 'accept' ? '0000' : create.fault,
+    answer,
+  });
+}

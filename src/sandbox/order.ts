@@ -1,0 +1,48 @@
+import type { Scenario } from './scenario.js';
+
+/** One order the sandbox holds in memory. Mutable state is changed only by the engine. */
+export interface SandboxOrder {
+  readonly payoutId: string;
+  readonly payoutClId: string;
+  readonly platformId: string;
+  readonly amountCents: number;
+  readonly notifyUrl?: string;
+  readonly bankName: string;
+  readonly recipientName: string;
+  readonly accountNumber: string;
+  readonly createTimeMs: number;
+  readonly scenario: Scenario;
+  /** The rule that chose the scenario, by name or position. */
+  readonly ruleName: string;
+  updateTimeMs: number;
+  statusCode: number;
+  /** Queries that named this order, answered or faulted. */
+  queriesReceived: number;
+  /** Queries answered with the order. */
+  queriesAnswered: number;
+  /** Set once an operator forced the status: the schedule no longer moves it. */
+  forced: boolean;
+  /** Answers still to report the regression status. */
+  regressionLeft: number;
+  regressed: boolean;
+  /** Cancels the order's pending schedule timers. */
+  cancelSchedule: Array<() => void>;
+}
+
+/** What the admin API shows of an order (no recipient details beyond what the merchant sent). */
+export interface OrderView {
+  readonly payoutId: string;
+  readonly payoutClId: string;
+  readonly platformId: string;
+  readonly amountCents: number;
+  readonly status: number;
+  readonly statusName: string;
+  readonly notifyUrl?: string;
+  readonly createTimeMs: number;
+  readonly updateTimeMs: number;
+  readonly rule: string;
+  readonly scenario: Scenario;
+  readonly queriesReceived: number;
+  readonly queriesAnswered: number;
+  readonly forced: boolean;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors.js';
+import { parseSandboxEnv } from '../../src/sandbox/env.js';
+
+function issuesOf(env: Record<string, string>): ConfigError {
+  try {
+    parseSandboxEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseSandboxEnv', () => {
+  it('defaults to the docs test merchant on 127.0.0.1:8787 with a timed schedule', () => {
+    expect(parseSandboxEnv({ PATH: '/bin' })).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      merchants: [
+        { platformId: 'PF0002', secret: 'ThisIsYourSecretKey123', signMode: 'md5', feeCents: 0 },
+      ],
+      schedule: {
+        mode: 'timed',
+        pendingAfterMs: 1000,
+        processingAfterMs: 2000,
+        finalAfterMs: 3000,
+      },
+      callbacks: { attempts: 10, intervalMs: 5000 },
+    });
+  });
+
+  it('reads every knob, empty values counting as unset', () => {
+    const options = parseSandboxEnv({
+      SANDBOX_PORT: '0',
+      SANDBOX_HOST: '::1',
+      SANDBOX_PLATFORM_ID: 'PF0100',
+      SANDBOX_SECRET: 's3cret',
+      SANDBOX_AUTH_TOKEN: 'tok',
+      SANDBOX_SIGN_MODE: 'hmac-sha256',
+      SANDBOX_SCHEDULE: 'on-query',
+      SANDBOX_CALLBACK_ATTEMPTS: '3',
+      SANDBOX_CALLBACK_INTERVAL_MS: '',
+      SANDBOX_NUMBERS: 'string',
+      SANDBOX_ADMIN_TOKEN: 'adm',
+    });
+    expect(options).toMatchObject({
+      host: '::1',
+      port: 0,
+      merchants: [
+        { platformId: 'PF0100', secret: 's3cret', authToken: 'tok', signMode: 'hmac-sha256' },
+      ],
+      schedule: { mode: 'on-query' },
+      callbacks: { attempts: 3, intervalMs: 5000 },
+      numbers: 'string',
+      adminToken: 'adm',
+    });
+  });
+
+  it('names each bad key and never prints a value', () => {
+    const error = issuesOf({
+      SANDBOX_PORT: 'eighty',
+      SANDBOX_SIGN_MODE: 'sha1-secretvalue',
+      SANDBOX_PROT: '8080',
+    });
+    expect(error.issues.map((i) => i.field).sort()).toEqual([
+      'SANDBOX_PORT',
+      'SANDBOX_PROT',
+      'SANDBOX_SIGN_MODE',
+    ]);
+    expect(error.message).not.toContain('eighty');
+    expect(error.message).not.toContain('sha1-secretvalue');
+  });
+
+  it('names the key when the schedule is out of order or the platform id is malformed', () => {
+    const error = issuesOf({
+      SANDBOX_PENDING_AFTER_MS: '5000',
+      SANDBOX_PROCESSING_AFTER_MS: '100',
+      SANDBOX_PLATFORM_ID: 'PF 0002',
+    });
+    expect(error.issues.map((i) => i.field).sort()).toEqual([
+      'SANDBOX_PLATFORM_ID',
+      'SANDBOX_PROCESSING_AFTER_MS',
+    ]);
+    expect(error.message).not.toContain('PF 0002');
+  });
+});
