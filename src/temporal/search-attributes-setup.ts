@@ -1,8 +1,9 @@
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 
-const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
+// CommonJS package: its namespace comes through the default export under Node's ESM loader.
+const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
 const TYPES = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
