@@ -39,6 +39,9 @@ export function banner(gateway: SandboxGateway): string {
       : 'Schedule: each answered query moves an order one step on',
     `Callbacks: up to ${s.callbacks.attempts} attempts, ${s.callbacks.intervalMs} ms apart, ` +
       `until the receiver answers {"error_code":"0000"}`,
+    s.stateFile !== undefined
+      ? `Orders: saved in ${s.stateFile} (${gateway.orders().length} loaded), kept across restarts`
+      : 'Orders: in memory only (set SANDBOX_STATE_FILE to keep them across restarts)',
     '',
     'Scenario rules (payout_cl_id prefix or amount; first match wins):',
   );

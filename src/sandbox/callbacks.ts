@@ -15,6 +15,9 @@ export interface CallbackDelivery {
 
 type PostResult = CallbackEntry['response'];
 
+/** How one delivery ended: acknowledged, every attempt refused, or cut short by close(). */
+type DeliveryEnd = 'acknowledged' | 'exhausted' | 'interrupted';
+
 /**
  * Sends an order's callbacks to its notify_url as its scenario says (copies, delay, a processing
  * callback after the final one, a bad sign) and retries each until the receiver answers
@@ -32,10 +35,17 @@ export class CallbackSender {
       readonly records: RecordBook;
       readonly logger: SandboxLogger;
       readonly numbers: NumberStyle;
+      /** Called after every attempt and delivery state change (the state file saves them). */
+      readonly changed?: () => void;
     },
   ) {}
 
-  /** Starts delivering the callbacks for the order's (final) status; returns at once. */
+  /**
+   * Starts delivering the callbacks for the order's (final) status; returns at once. Tracks
+   * `order.finalCallback`: `sending` until a copy of the final callback is acknowledged
+   * (`acknowledged`) or every copy ran out of attempts (`unacknowledged`). When close() cuts the
+   * delivery short, it stays `sending`: a restarted sandbox sends it again.
+   */
   sendFinal(order: SandboxOrder, merchant: SandboxMerchant): void {
     const plan = order.scenario.callbacks;
     const url = order.notifyUrl;
@@ -49,12 +59,16 @@ export class CallbackSender {
     // The body is fixed when the order finalizes: a late or repeated callback says the same.
     const status = order.statusCode;
     const finalBody = JSON.stringify(callbackBody(order, status, merchant, this.deps.numbers));
+    this.#track(order, 'sending');
     const task = (async () => {
       if (plan.delayMs > 0 && !(await this.deps.timers.delay(plan.delayMs))) return;
       for (let copy = 1; copy <= plan.copies; copy++) {
         if (this.deps.timers.closed) return;
-        await this.#deliver(order, url, finalBody, status, `copy-${copy}`);
+        const end = await this.#deliver(order, url, finalBody, status, `copy-${copy}`);
+        if (end === 'acknowledged') this.#track(order, 'acknowledged');
+        if (end === 'interrupted') return;
       }
+      if (order.finalCallback === 'sending') this.#track(order, 'unacknowledged');
       if (plan.processingAfterFinal && !this.deps.timers.closed) {
         const late = JSON.stringify(callbackBody(order, 2, merchant, this.deps.numbers));
         await this.#deliver(order, url, late, 2, 'processing-after-final');
@@ -75,16 +89,21 @@ export class CallbackSender {
     await this.idle();
   }
 
+  #track(order: SandboxOrder, state: NonNullable<SandboxOrder['finalCallback']>): void {
+    order.finalCallback = state;
+    this.deps.changed?.();
+  }
+
   async #deliver(
     order: SandboxOrder,
     url: string,
     body: string,
     status: number,
     delivery: string,
-  ): Promise<void> {
+  ): Promise<DeliveryEnd> {
     const { attempts, intervalMs } = this.deps.delivery;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (this.deps.timers.closed) return;
+      if (this.deps.timers.closed) return 'interrupted';
       const at = this.deps.timers.clock.now();
       const response = await this.#post(url, body);
       const acknowledged = 'httpStatus' in response && isAcknowledgement(response);
@@ -105,14 +124,18 @@ export class CallbackSender {
         attempt,
         acknowledged,
       });
-      if (acknowledged) return;
-      if (attempt < attempts && !(await this.deps.timers.delay(intervalMs))) return;
+      this.deps.changed?.();
+      if (acknowledged) return 'acknowledged';
+      // An attempt close() aborted is not the receiver's refusal.
+      if (this.deps.timers.closed) return 'interrupted';
+      if (attempt < attempts && !(await this.deps.timers.delay(intervalMs))) return 'interrupted';
     }
     this.deps.logger.warn('callback not acknowledged', {
       payout_cl_id: order.payoutClId,
       delivery,
       attempts,
     });
+    return 'exhausted';
   }
 
   async #post(url: string, body: string): Promise<PostResult> {

@@ -175,15 +175,17 @@ export function handleCreate(
     ruleName,
   );
   let answer: Answer;
+  let outcome: string;
   if (create.kind === 'accept-then-fault') {
     answer = applyFault(req, res, create.fault);
+    outcome = create.fault;
+  } else if (create.kind === 'reject-after-create') {
+    // The order exists and follows its schedule; only the answer says otherwise.
+    answer = sendGatewayError(res, create.code, REJECTION_MESSAGES[create.code]);
+    outcome = create.code;
   } else {
     answer = sendJson(res, 200, { error_code: '0000', data: { payout_id: order.payoutId } });
+    outcome = '0000';
   }
-  note({
-    created: true,
-    payoutId: order.payoutId,
-    outcome: create.kind === 'accept' ? '0000' : create.fault,
-    answer,
-  });
+  note({ created: true, payoutId: order.payoutId, outcome, answer });
 }

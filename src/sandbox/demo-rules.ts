@@ -43,6 +43,11 @@ export const DEMO_RULE_INPUTS: readonly RuleInput[] = [
     scenario: { create: { kind: 'reject', code: '0018' } },
   },
   {
+    name: 'rejected (0018), yet the order was created: succeeds on the schedule',
+    match: { payoutClIdPrefix: 'DEMO-GHOST-' },
+    scenario: { create: { kind: 'reject-after-create', code: '0018' } },
+  },
+  {
     name: 'ends failed',
     match: { payoutClIdPrefix: 'DEMO-FAIL-' },
     scenario: { outcome: 'failed' },

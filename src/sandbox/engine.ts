@@ -17,6 +17,7 @@ import {
   type RuleSubject,
   type Scenario,
 } from './scenario.js';
+import { STATE_VERSION, savedOrder, type SandboxState } from './state.js';
 import { STATUS_CODES, isFinalCode, statusName, type StatusName } from './status.js';
 import type { ReportedOrder } from './wire.js';
 
@@ -64,9 +65,10 @@ export class SandboxEngine {
   readonly #byPayoutId = new Map<string, SandboxOrder>();
   readonly #initialRules: readonly Rule[];
   #rules: readonly Rule[];
+  /** The last payout_id sequence number used; it only grows (ids are never reused). */
   #sequence = 0;
-  /** Keeps payout ids of two sandbox runs apart. */
-  readonly #instance = randomBytes(2).toString('hex').toUpperCase();
+  /** Keeps payout ids of two sandboxes apart; a restart on a state file keeps its own. */
+  #instance = randomBytes(2).toString('hex').toUpperCase();
 
   constructor(
     readonly settings: SandboxSettings,
@@ -75,6 +77,8 @@ export class SandboxEngine {
       readonly callbacks: CallbackSender;
       readonly logger: SandboxLogger;
       readonly records: RecordBook;
+      /** Called after every change of an order (the state file saves them). */
+      readonly changed?: () => void;
     },
   ) {
     this.records = deps.records;
@@ -158,10 +162,9 @@ export class SandboxEngine {
     ruleName: string,
   ): SandboxOrder {
     const now = this.now;
-    this.#sequence += 1;
     const order: SandboxOrder = {
       ...input,
-      payoutId: `POT${this.#instance}${String(this.#sequence).padStart(8, '0')}`,
+      payoutId: this.#nextPayoutId(),
       platformId: merchant.platformId,
       createTimeMs: now,
       updateTimeMs: now,
@@ -178,11 +181,26 @@ export class SandboxEngine {
     this.#orders.set(orderKey(order.platformId, order.payoutClId), order);
     this.#byPayoutId.set(order.payoutId, order);
     this.records.for(order.payoutClId).statuses.push({ at: now, to: 0, cause: 'created' });
-    this.#startSchedule(order);
+    this.#startSchedule(order, 0);
+    this.deps.changed?.();
     return order;
   }
 
-  #startSchedule(order: SandboxOrder): void {
+  #nextPayoutId(): string {
+    let id: string;
+    do {
+      this.#sequence += 1;
+      id = `POT${this.#instance}${String(this.#sequence).padStart(8, '0')}`;
+    } while (this.#byPayoutId.has(id));
+    return id;
+  }
+
+  /**
+   * Arms the order's timed steps, `elapsed` ms into its life (0 for a new order; the time since
+   * creation after a restart, so the order keeps to its schedule by the clock: steps already due
+   * fire at once, in order).
+   */
+  #startSchedule(order: SandboxOrder, elapsed: number): void {
     const schedule = this.settings.schedule;
     const finalize = order.scenario.finalize;
     const finalCode = FINAL_CODE[order.scenario.outcome];
@@ -205,7 +223,7 @@ export class SandboxEngine {
     }
     for (const [at, code, cause] of steps) {
       order.cancelSchedule.push(
-        this.deps.timers.schedule(at, () => this.#move(order, code, cause)),
+        this.deps.timers.schedule(Math.max(0, at - elapsed), () => this.#move(order, code, cause)),
       );
     }
   }
@@ -230,8 +248,21 @@ export class SandboxEngine {
     });
     if (isFinalCode(code)) {
       for (const cancel of order.cancelSchedule.splice(0)) cancel();
-      const merchant = this.#merchants.get(order.platformId);
-      if (merchant) this.deps.callbacks.sendFinal(order, merchant);
+      this.#sendFinal(order);
+    }
+    this.deps.changed?.();
+  }
+
+  #sendFinal(order: SandboxOrder): void {
+    const merchant = this.#merchants.get(order.platformId);
+    if (merchant) {
+      this.deps.callbacks.sendFinal(order, merchant);
+    } else {
+      // Possible after a restart with other merchants configured: no key to sign with.
+      this.deps.logger.warn('callback not sent', {
+        payout_cl_id: order.payoutClId,
+        why: 'merchant no longer configured',
+      });
     }
   }
 
@@ -354,13 +385,63 @@ export class SandboxEngine {
     });
   }
 
-  /** Forgets every order and record and restores the starting rules. */
+  /**
+   * Forgets every order and record and restores the starting rules. The payout_id sequence goes
+   * on: an id once handed out is never handed out again.
+   */
   reset(): void {
     for (const order of this.#orders.values()) for (const c of order.cancelSchedule.splice(0)) c();
     this.#orders.clear();
     this.#byPayoutId.clear();
     this.records.clear();
     this.resetRules();
+    this.deps.changed?.();
+  }
+
+  // ---- saved state ----
+
+  /** Everything a restarted sandbox needs to go on: orders, records, the payout_id sequence. */
+  state(): SandboxState {
+    return {
+      version: STATE_VERSION,
+      savedAtMs: this.now,
+      instance: this.#instance,
+      sequence: this.#sequence,
+      orders: [...this.#orders.values()].map(savedOrder),
+      records: this.records.all(),
+    };
+  }
+
+  /**
+   * Takes over a saved state (at start, before any request): its orders keep their schedule by
+   * the clock from their creation time (steps due in the meantime happen now), and a final
+   * callback a stop cut short before it was acknowledged is sent again, with fresh attempts.
+   * The rules are not part of the state: they come from the options.
+   */
+  restore(state: SandboxState): void {
+    this.#instance = state.instance;
+    this.#sequence = state.sequence;
+    for (const saved of state.orders) {
+      const order: SandboxOrder = { ...saved, cancelSchedule: [] };
+      this.#orders.set(orderKey(order.platformId, order.payoutClId), order);
+      this.#byPayoutId.set(order.payoutId, order);
+      this.#sequence = Math.max(this.#sequence, this.#sequenceOf(order.payoutId));
+    }
+    this.records.restore(state.records);
+    for (const order of this.#orders.values()) {
+      if (isFinalCode(order.statusCode)) {
+        if (order.finalCallback === 'sending') this.#sendFinal(order);
+      } else if (!order.forced) {
+        this.#startSchedule(order, Math.max(0, this.now - order.createTimeMs));
+      }
+    }
+  }
+
+  /** The sequence number in one of this instance's payout ids, else 0. */
+  #sequenceOf(payoutId: string): number {
+    const prefix = `POT${this.#instance}`;
+    const rest = payoutId.startsWith(prefix) ? payoutId.slice(prefix.length) : '';
+    return /^[0-9]{1,15}$/.test(rest) ? Number(rest) : 0;
   }
 }
 

@@ -33,6 +33,7 @@ const envSchema = z
     SANDBOX_CALLBACK_TIMEOUT_MS: integer('a whole number of milliseconds').default(10_000),
     SANDBOX_NUMBERS: z.enum(['number', 'string'], { error: 'number or string' }).default('number'),
     SANDBOX_ADMIN_TOKEN: z.string().min(1).optional(),
+    SANDBOX_STATE_FILE: z.string().min(1).optional(),
   })
   .strict();
 
@@ -52,6 +53,7 @@ const KEY_OF_FIELD: Readonly<Record<string, string>> = {
   'callbacks.intervalMs': 'SANDBOX_CALLBACK_INTERVAL_MS',
   'callbacks.timeoutMs': 'SANDBOX_CALLBACK_TIMEOUT_MS',
   adminToken: 'SANDBOX_ADMIN_TOKEN',
+  stateFile: 'SANDBOX_STATE_FILE',
 };
 
 /**
@@ -101,6 +103,7 @@ export function parseSandboxEnv(env: Readonly<Record<string, string | undefined>
     },
     numbers: e.SANDBOX_NUMBERS,
     ...(e.SANDBOX_ADMIN_TOKEN !== undefined ? { adminToken: e.SANDBOX_ADMIN_TOKEN } : {}),
+    ...(e.SANDBOX_STATE_FILE !== undefined ? { stateFile: e.SANDBOX_STATE_FILE } : {}),
   };
   try {
     parseSandboxSettings(options);

@@ -16,3 +16,22 @@ export class SandboxOrderError extends PayoutOrchestratorError {
     return this.code === 'ERR_SANDBOX_ORDER_NOT_FOUND' ? 404 : 409;
   }
 }
+
+/**
+ * The state file cannot be used: unreadable, not JSON, or not a sandbox state. The sandbox refuses
+ * to start rather than discard the orders in it; the message names the file and what is wrong.
+ */
+export class SandboxStateError extends PayoutOrchestratorError {
+  readonly type = 'SandboxStateError';
+  readonly code = 'ERR_SANDBOX_STATE_FILE';
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(
+      `Sandbox state file ${file} ${problem}. The sandbox does not discard saved orders: ` +
+        'repair the file, or move it away to start empty.',
+    );
+    this.name = 'SandboxStateError';
+  }
+}

@@ -16,3 +16,5 @@ export type { OrderView } from './order.js';
 export type { CallbackEntry, CreateEntry, QueryEntry, StatusEntry } from './record.js';
 export { STATUS_CODES, type StatusName } from './status.js';
 export { INVALID_PARAMETER_CODE } from './create-payout.js';
+export { SandboxOrderError, SandboxStateError } from './errors.js';
+export type { SandboxState } from './state.js';

@@ -120,6 +120,8 @@ export const sandboxSettingsSchema = z
       .default('0011'),
     /** When set, the admin API wants `Authorization: Bearer <adminToken>`. */
     adminToken: z.string().min(1, 'must not be empty').optional(),
+    /** Where orders and records are saved across restarts; absent: in memory only. */
+    stateFile: z.string({ error: 'a file path' }).min(1, 'must not be empty').optional(),
   })
   .strict();
 
@@ -141,6 +143,11 @@ export interface SandboxOptions {
   readonly banks?: readonly string[];
   readonly duplicateCode?: string;
   readonly adminToken?: string;
+  /**
+   * A JSON file the sandbox keeps its orders, records and payout_id sequence in, so a restart on
+   * the same file goes on where the last run stopped (src/sandbox/README.md). Absent: in memory.
+   */
+  readonly stateFile?: string;
   /** Time for schedules and callback retries; default the system clock. */
   readonly clock?: SandboxClock;
   readonly logger?: SandboxLogger;

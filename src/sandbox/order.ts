@@ -1,6 +1,16 @@
 import type { Scenario } from './scenario.js';
 
-/** One order the sandbox holds in memory. Mutable state is changed only by the engine. */
+/**
+ * Where the delivery of an order's final callback stands: `sending` (started, no copy acknowledged
+ * yet), `acknowledged` (a copy was), `unacknowledged` (every attempt made, none acknowledged).
+ * Absent: no callback to send. A restart sends a `sending` one again (src/sandbox/README.md).
+ */
+export type FinalCallbackState = 'sending' | 'acknowledged' | 'unacknowledged';
+
+/**
+ * One order the sandbox holds. Mutable state is changed only by the engine, and `finalCallback`
+ * by the callback sender.
+ */
 export interface SandboxOrder {
   readonly payoutId: string;
   readonly payoutClId: string;
@@ -25,6 +35,7 @@ export interface SandboxOrder {
   /** Answers still to report the regression status. */
   regressionLeft: number;
   regressed: boolean;
+  finalCallback?: FinalCallbackState;
   /** Cancels the order's pending schedule timers. */
   cancelSchedule: Array<() => void>;
 }

@@ -91,6 +91,17 @@ export class RecordBook {
     return this.#records.get(payoutClId);
   }
 
+  /** Every record, in the order first seen. */
+  all(): OrderRecord[] {
+    return [...this.#records.values()];
+  }
+
+  /** Replaces every record with `records` (a restart loading the state file). */
+  restore(records: readonly OrderRecord[]): void {
+    this.#records.clear();
+    for (const record of records) this.#records.set(record.payoutClId, record);
+  }
+
   clear(): void {
     this.#records.clear();
   }

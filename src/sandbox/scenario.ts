@@ -18,6 +18,9 @@ const count = (what: string) =>
     .int(`a whole number of ${what}`)
     .min(0, 'must not be negative');
 
+/** The rejection codes the gateway documents. */
+const rejectionCodeSchema = z.enum(['0004', '0012', '0018'], { error: 'one of 0004, 0012, 0018' });
+
 const createSchema = z.discriminatedUnion(
   'kind',
   [
@@ -26,16 +29,16 @@ const createSchema = z.discriminatedUnion(
     /** Create the order, then answer with a fault: the client cannot know the order exists. */
     z.object({ kind: z.literal('accept-then-fault'), fault: faultSchema }).strict(),
     /** Create nothing and answer with a well-formed rejection. */
-    z
-      .object({
-        kind: z.literal('reject'),
-        code: z.enum(['0004', '0012', '0018'], { error: 'one of 0004, 0012, 0018' }),
-      })
-      .strict(),
+    z.object({ kind: z.literal('reject'), code: rejectionCodeSchema }).strict(),
+    /**
+     * Create the order, yet answer with a well-formed rejection: the gateway platform warns this
+     * can happen, which is why a client confirms every rejection with a query.
+     */
+    z.object({ kind: z.literal('reject-after-create'), code: rejectionCodeSchema }).strict(),
     /** Create nothing and never answer: the request was lost on the way in. */
     z.object({ kind: z.literal('lost') }).strict(),
   ],
-  { error: 'kind must be one of accept, accept-then-fault, reject, lost' },
+  { error: 'kind must be one of accept, accept-then-fault, reject, reject-after-create, lost' },
 );
 
 const finalizeSchema = z.discriminatedUnion(

@@ -18,6 +18,8 @@ import type { OrderView } from './order.js';
 import { RecordBook } from './record.js';
 import { handleList, handleSingle } from './query-payouts.js';
 import type { Rule, RuleInput } from './scenario.js';
+import { StateSaver } from './state-saver.js';
+import { readStateFile } from './state-file.js';
 import type { StatusName } from './status.js';
 
 /** A running sandbox gateway. Everything the admin API does is also here, as methods. */
@@ -49,19 +51,30 @@ export interface SandboxGateway {
   reset(): void;
   /** Resolves when every callback started so far has been acknowledged or given up. */
   callbacksIdle(): Promise<void>;
-  /** Stops everything: sockets (hanging requests too), timers, callbacks. Idempotent. */
+  /** Writes the state file now, if there is one and anything changed since the last write. */
+  saveState(): Promise<void>;
+  /**
+   * Stops everything: sockets (hanging requests too), timers, callbacks; then writes the state
+   * file one last time (rejecting when that fails). Idempotent.
+   */
   close(): Promise<void>;
 }
 
 const GATEWAY_PATH = /^\/gateway\/api\/v[12]\/payouts(?:\/([^/]+))?\/?$/;
 
 /**
- * Starts a sandbox payout gateway on `host:port` (default 127.0.0.1, an ephemeral port).
- * Throws ValidationError when the options break a rule.
+ * Starts a sandbox payout gateway on `host:port` (default 127.0.0.1, an ephemeral port). With
+ * `stateFile`, first loads the orders saved there. Throws ValidationError when the options break
+ * a rule, SandboxStateError when the state file cannot be used.
  */
 export async function startSandboxGateway(options: SandboxOptions = {}): Promise<SandboxGateway> {
   const settings = parseSandboxSettings(options);
   const logger = options.logger ?? silentLogger;
+  // Read before anything starts: a bad file stops the start with nothing to clean up.
+  const saved =
+    settings.stateFile === undefined ? undefined : await readStateFile(settings.stateFile);
+  let saver: StateSaver | undefined;
+  const changed = (): void => saver?.changed();
   const timers = new TimerGroup(options.clock ?? systemClock);
   // The sandbox closes only a dispatcher it made itself.
   let ownAgent: Agent | undefined;
@@ -79,28 +92,55 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
     records,
     logger,
     numbers: settings.numbers,
+    changed,
   });
-  const engine = new SandboxEngine(settings, { timers, logger, callbacks, records });
+  const engine = new SandboxEngine(settings, { timers, logger, callbacks, records, changed });
+  // Before listening, so no request ever sees the sandbox without its saved orders.
+  if (saved) engine.restore(saved);
 
   const server = createServer((req, res) => {
-    void handle(engine, req, res).catch((error: unknown) => {
-      logger.warn('request failed', { error: error instanceof Error ? error.message : 'unknown' });
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error_code: '9999' });
-      else res.destroy();
-    });
+    void handle(engine, req, res)
+      .catch((error: unknown) => {
+        logger.warn('request failed', {
+          error: error instanceof Error ? error.message : 'unknown',
+        });
+        if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error_code: '9999' });
+        else res.destroy();
+      })
+      // Requests fill records and move orders (on-query): save what they changed.
+      .finally(changed);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(settings.port, settings.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    // Restored orders may have armed timers and started callbacks: stop them. No saver exists
+    // yet, so the state file stays as it was.
+    timers.close();
+    await callbacks.close();
+    await ownAgent?.destroy();
+    throw error;
+  }
+  if (settings.stateFile !== undefined) {
+    saver = new StateSaver(settings.stateFile, () => engine.state(), logger);
+    // Restoring may have moved orders on; the snapshot is taken when the write starts.
+    if (saved) saver.changed();
+  }
   const port = (server.address() as AddressInfo).port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
   const url = `http://${host}:${port}`;
-  logger.info('sandbox gateway listening', { url });
+  logger.info('sandbox gateway listening', {
+    url,
+    ...(settings.stateFile !== undefined
+      ? { state_file: settings.stateFile, orders_loaded: saved?.orders.length ?? 0 }
+      : {}),
+  });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -112,6 +152,7 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await saver?.close();
       logger.info('sandbox gateway closed', { url });
     })();
     return closing;
@@ -133,6 +174,7 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
       engine.forceStatus(payoutClId, status, opts?.platformId),
     reset: () => engine.reset(),
     callbacksIdle: () => callbacks.idle(),
+    saveState: async () => saver?.flush(),
     close,
   };
 }

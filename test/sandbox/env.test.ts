@@ -43,6 +43,7 @@ describe('parseSandboxEnv', () => {
       SANDBOX_CALLBACK_INTERVAL_MS: '',
       SANDBOX_NUMBERS: 'string',
       SANDBOX_ADMIN_TOKEN: 'adm',
+      SANDBOX_STATE_FILE: '.data/sandbox-orders.json',
     });
     expect(options).toMatchObject({
       host: '::1',
@@ -54,7 +55,13 @@ describe('parseSandboxEnv', () => {
       callbacks: { attempts: 3, intervalMs: 5000 },
       numbers: 'string',
       adminToken: 'adm',
+      stateFile: '.data/sandbox-orders.json',
     });
+  });
+
+  it('keeps orders in memory only when SANDBOX_STATE_FILE is unset or empty', () => {
+    expect(parseSandboxEnv({}).stateFile).toBeUndefined();
+    expect(parseSandboxEnv({ SANDBOX_STATE_FILE: '' }).stateFile).toBeUndefined();
   });
 
   it('names each bad key and never prints a value', () => {

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MERCHANT, TestHttp, createFields, signedBody } from './support.js';
 
@@ -57,6 +60,67 @@ describe('npm run sandbox (src/sandbox/main.ts)', () => {
       }
     },
   );
+
+  it('with SANDBOX_STATE_FILE, knows its orders again after Ctrl-C and a new start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-main-'));
+    const env = {
+      SANDBOX_PORT: '0',
+      SANDBOX_SCHEDULE: 'on-query',
+      SANDBOX_STATE_FILE: join(dir, 'sandbox-orders.json'),
+    };
+    const startRun = async () => {
+      const run = runMain(env);
+      const [, url] = await waitForOutput(run.out, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      return { run, url: url ?? '' };
+    };
+    const stopRun = async (run: ReturnType<typeof runMain>) => {
+      run.child.kill('SIGINT');
+      const [code] = await run.exited;
+      expect(code).toBe(0);
+    };
+    const first = await startRun();
+    try {
+      const created = await http.post(
+        `${first.url}/gateway/api/v2/payouts`,
+        signedBody(createFields('DEMO-GHOST-main')),
+      );
+      expect(created.json?.['error_code']).toBe('0018');
+      await stopRun(first.run);
+      const second = await startRun();
+      try {
+        expect(second.run.out()).toMatch(/saved in .*sandbox-orders\.json \(1 loaded\)/);
+        const found = await http.get(
+          `${second.url}/gateway/api/v2/payouts/DEMO-GHOST-main`,
+          MERCHANT.authToken,
+        );
+        expect(found.json).toMatchObject({
+          error_code: '0000',
+          data: { payout_cl_id: 'DEMO-GHOST-main', status: 0 },
+        });
+        await stopRun(second.run);
+      } finally {
+        second.run.child.kill('SIGKILL');
+      }
+    } finally {
+      first.run.child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not start on a corrupt state file, and says which file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sandbox-main-'));
+    try {
+      const file = join(dir, 'sandbox-orders.json');
+      await writeFile(file, '{"version":1,"orders":[{"payout');
+      const run = runMain({ SANDBOX_PORT: '0', SANDBOX_STATE_FILE: file });
+      const [code] = await run.exited;
+      expect(code).toBe(1);
+      expect(run.err()).toContain(`Sandbox state file ${file} is not valid JSON`);
+      expect(run.out()).not.toContain('listening');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses bad settings naming the keys, without their values', async () => {
     const run = runMain({

@@ -3,7 +3,14 @@ import { verifySign, type WireValue } from '../../src/gateway/sign.js';
 import { ManualClock } from '../../src/sandbox/clock.js';
 import type { RuleInput, ScenarioInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
-import { MERCHANT, TestHttp, createFields, signedBody } from './support.js';
+import {
+  CallbackReceiver,
+  MERCHANT,
+  TestHttp,
+  createFields,
+  signedBody,
+  waitFor,
+} from './support.js';
 
 const http = new TestHttp();
 let gateway: SandboxGateway | undefined;
@@ -116,6 +123,60 @@ describe('create scenarios', () => {
     },
   );
 
+  it.each(['0004', '0012', '0018'] as const)(
+    'reject-after-create %s: answers the rejection, yet the order exists and runs its course',
+    async (code) => {
+      const clock = new ManualClock();
+      const receiver = await new CallbackReceiver().start();
+      try {
+        const gw = await withScenario(
+          { create: { kind: 'reject-after-create', code } },
+          {
+            clock,
+            schedule: {
+              mode: 'timed',
+              pendingAfterMs: 1000,
+              processingAfterMs: 2000,
+              finalAfterMs: 3000,
+            },
+            callbacks: { attempts: 1, intervalMs: 0, timeoutMs: 1000 },
+          },
+        );
+        const res = await http.post(
+          createUrl(gw),
+          signedBody(createFields('GHOST', { notify_url: receiver.url })),
+        );
+        expect(res.json?.['error_code']).toBe(code);
+        expect(typeof res.json?.['error_msg']).toBe('string');
+        expect(res.json?.['data']).toBeUndefined();
+        // The query that confirms the rejection finds the order instead.
+        const found = await query(gw, 'GHOST');
+        expect(found.res.json?.['total']).toBe(1);
+        expect(found.item).toMatchObject({
+          payout_cl_id: 'GHOST',
+          payout_id: gw.order('GHOST')?.payoutId,
+          status: 0,
+        });
+        expect(gw.record('GHOST').creates).toMatchObject([
+          { created: true, outcome: code, payoutId: gw.order('GHOST')?.payoutId },
+        ]);
+        clock.advance(3000);
+        expect((await query(gw, 'GHOST')).status).toBe(3);
+        const [callback] = await waitFor(() =>
+          receiver.received.length > 0 ? receiver.received : undefined,
+        );
+        expect(callback?.body).toMatchObject({ payout_cl_id: 'GHOST', status: 3 });
+        expect(verifySign(callback?.body ?? {}, MERCHANT.secret, 'md5')).toBe(true);
+        // Resubmitting after the "rejection" is a duplicate: still exactly one order.
+        const again = await http.post(createUrl(gw), signedBody(createFields('GHOST')));
+        expect(again.json?.['error_code']).toBe('0011');
+        expect(gw.record('GHOST').creates.filter((c) => c.created)).toHaveLength(1);
+      } finally {
+        await receiver.close();
+      }
+    },
+  );
+
   it('lost: creates nothing and never answers', async () => {
     const gw = await withScenario({ create: { kind: 'lost' } });
     const error = await http
@@ -171,9 +232,14 @@ describe('rules', () => {
     expect((await post('DEMO-OK-1')).json?.['error_code']).toBe('0000');
     expect((await post('DEMO-5XX-1')).status).toBe(500);
     expect((await post('DEMO-REJECT-1')).json?.['error_code']).toBe('0012');
+    expect((await post('DEMO-GHOST-1')).json?.['error_code']).toBe('0018');
     const lost = await post('DEMO-LOST-1').catch((e: unknown) => e);
     expect(errorCode(lost)).toBe('UND_ERR_HEADERS_TIMEOUT');
-    expect(gw.orders().map((o) => o.payoutClId)).toEqual(['DEMO-OK-1', 'DEMO-5XX-1']);
+    expect(gw.orders().map((o) => o.payoutClId)).toEqual([
+      'DEMO-OK-1',
+      'DEMO-5XX-1',
+      'DEMO-GHOST-1',
+    ]);
   });
 });
 
