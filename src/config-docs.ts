@@ -2,6 +2,7 @@ import { CALLBACK_CONFIG_KEYS } from './callback/config.js';
 import { GATEWAY_CONFIG_KEYS } from './gateway/config-keys.js';
 import { STACK_CONFIG_KEYS } from './stack/config.js';
 import { TEMPORAL_CONFIG_KEYS } from './temporal/connection-config.js';
+import { WORKER_CONFIG_KEYS } from './worker/config.js';
 
 /** One documented environment key. */
 export interface DocumentedKey {
@@ -32,6 +33,7 @@ export function configTable(keys: readonly DocumentedKey[]): string {
 export const README_CONFIG_SECTIONS: Readonly<Record<string, readonly DocumentedKey[]>> = {
   gateway: GATEWAY_CONFIG_KEYS,
   temporal: TEMPORAL_CONFIG_KEYS,
+  worker: WORKER_CONFIG_KEYS,
   callback: CALLBACK_CONFIG_KEYS,
   stack: STACK_CONFIG_KEYS,
 };

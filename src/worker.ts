@@ -10,6 +10,7 @@ import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { createConsoleLogger } from './log.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
+import { parseLogLevel } from './worker/config.js';
 
 const log = createConsoleLogger('worker');
 
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   Runtime.install({
-    logger: new DefaultLogger((process.env['LOG_LEVEL'] as 'INFO' | undefined) ?? 'INFO'),
+    // WARN by default: INFO would print the workflow bundler's output at every start.
+    logger: new DefaultLogger(parseLogLevel(process.env['LOG_LEVEL'])),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 

@@ -151,7 +151,7 @@ export function createCallbackHandler(
         deps.log.error('callback handler failed', {
           error: error instanceof Error ? error.message : String(error),
         });
-        return CallbackReply.unavailable as Reply;
+        return CallbackReply.unavailable;
       })
       .then((reply) => {
         const text = JSON.stringify(reply.body);

@@ -87,6 +87,16 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
   const handleOf = (merchantOrderId: string): PayoutHandle =>
     client.workflow.getHandle<typeof payoutWorkflow>(payoutWorkflowId(platformId, merchantOrderId));
 
+  async function exists(merchantOrderId: string): Promise<boolean> {
+    try {
+      await handleOf(merchantOrderId).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
   async function existing(request: PayoutRequest, workflowId: string): Promise<StartedPayout> {
     const started = await startedInput(handleOf(request.merchantOrderId));
     const differs = started ? differingFields(started.request, request) : [];
@@ -180,7 +190,17 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
           args: [decision],
         });
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new PayoutNotFoundError(merchantOrderId);
+        if (error instanceof WorkflowNotFoundError) {
+          // An update to a closed workflow also says "not found": tell a final payout from none.
+          if (await exists(merchantOrderId)) {
+            throw new DecisionRejectedError(
+              merchantOrderId,
+              'payout-final',
+              'payout-final: the payout is already final',
+            );
+          }
+          throw new PayoutNotFoundError(merchantOrderId);
+        }
         if (
           error instanceof WorkflowUpdateFailedError &&
           error.cause instanceof ApplicationFailure
