@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
+import { PayoutStatus } from './types.js';
 
 /**
  * Search attributes every payout keeps current, so operators can find payouts in the Web UI and
@@ -17,3 +18,20 @@ export const PAYOUT_SEARCH_ATTRIBUTES = [
   PlatformIdKey,
   AmountCentsKey,
 ] as const;
+
+/**
+ * The search attributes a payout starts with: pass them as `typedSearchAttributes` when starting
+ * the workflow, so the payout is listed from its first moment. The workflow keeps
+ * `PayoutStatus` current from then on.
+ */
+export function payoutStartSearchAttributes(
+  request: { readonly merchantOrderId: string; readonly amountCents: number },
+  platformId: string,
+): SearchAttributePair[] {
+  return [
+    { key: PayoutStatusKey, value: PayoutStatus.Submitting },
+    { key: MerchantOrderIdKey, value: request.merchantOrderId },
+    { key: PlatformIdKey, value: platformId },
+    { key: AmountCentsKey, value: request.amountCents },
+  ];
+}

@@ -50,9 +50,9 @@ describe('createActivities', () => {
         () => Promise.reject(new Error('unused')),
       ),
     });
-    await expect(env.run(acts.submitPayout, { request, origin: 'initial' as const })).resolves.toEqual(
-      unknown,
-    );
+    await expect(
+      env.run(acts.submitPayout, { request, origin: 'initial' as const }),
+    ).resolves.toEqual(unknown);
   });
 
   it('turns a request the gateway rules refuse into a non-retryable failure (nothing was sent)', async () => {
@@ -65,7 +65,9 @@ describe('createActivities', () => {
         () => Promise.reject(new Error('unused')),
       ),
     });
-    const failure = await failureOf(env.run(acts.submitPayout, { request, origin: 'initial' as const }));
+    const failure = await failureOf(
+      env.run(acts.submitPayout, { request, origin: 'initial' as const }),
+    );
     expect(failure.type).toBe(ActivityFailureType.InvalidPayoutRequest);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toContain('notify_url: must be https');

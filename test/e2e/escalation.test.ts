@@ -1,0 +1,146 @@
+/**
+ * End to end: when a payout asks a person. Each way of reaching NEEDS_REVIEW shows the right
+ * `escalation.reason`; a "no answer yet" escalation is still resolved by a late final status,
+ * and the PayoutStatus search attribute follows along.
+ */
+import { describe, it } from 'vitest';
+import { PayoutWaitTimeoutError } from '../../src/client/index.js';
+import type { RuleInput } from '../../src/sandbox/scenario.js';
+import { PayoutStatusKey } from '../../workflows/search-attributes.js';
+import { useE2e } from './harness.js';
+import { createCounts, entriesOf, eventually, listWorkflows, waitForStatus } from './support.js';
+
+const RULES: RuleInput[] = [
+  {
+    name: 'stays processing',
+    match: { payoutClIdPrefix: 'STUCK-' },
+    scenario: { finalize: { kind: 'never' } },
+  },
+  {
+    name: 'items with a bad sign, no callback',
+    match: { payoutClIdPrefix: 'BADSIGN-' },
+    scenario: { queries: { badSign: true }, callbacks: { send: false } },
+  },
+];
+
+const e2e = useE2e({ name: 'escalation', rules: RULES });
+
+describe.concurrent('escalation to NEEDS_REVIEW', () => {
+  it('lost request: not found beyond notFoundGrace after an unknown submit', async ({ expect }) => {
+    const { sandbox, client } = e2e();
+    const request = e2e().request('DEMO-LOST-');
+    await e2e().start(request);
+    const view = await waitForStatus(e2e(), request.merchantOrderId, 'NEEDS_REVIEW');
+
+    expect(view.escalation).toMatchObject({
+      reason: 'not-found-after-unknown-submit',
+      kind: 'no-answer',
+    });
+    expect(view).toMatchObject({ payoutId: null, gatewayState: null, submits: 1 });
+    const submit = entriesOf(view.evidence, 'submit')[0];
+    expect(submit?.outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
+    // Escalated no sooner than the grace (3 s) after the unknown answer.
+    const escalatedAt = Date.parse(view.escalation?.at ?? '');
+    expect(escalatedAt - Date.parse(submit?.at ?? '')).toBeGreaterThanOrEqual(3_000);
+    expect(entriesOf(view.evidence, 'query').every((q) => q.outcome.kind === 'not-found')).toBe(
+      true,
+    );
+    // Nothing was resubmitted on its own.
+    expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 0 });
+
+    // Operators find it by status.
+    const listed = await eventually('the payout listed as NEEDS_REVIEW', async () => {
+      const found = await listWorkflows(
+        client,
+        `PayoutStatus = "NEEDS_REVIEW" AND MerchantOrderId = "${request.merchantOrderId}"`,
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(listed.map((w) => w.workflowId)).toEqual([
+      e2e().handle(request.merchantOrderId).workflowId,
+    ]);
+  });
+
+  it('stuck beyond maxPending; a late final status still resolves it', async ({ expect }) => {
+    const { payouts, sandbox, client } = e2e();
+    const request = e2e().request('STUCK-');
+    await e2e().start(request, { maxPending: '2s' });
+    const view = await waitForStatus(e2e(), request.merchantOrderId, 'NEEDS_REVIEW');
+    expect(view.escalation).toMatchObject({ reason: 'max-pending-exceeded', kind: 'no-answer' });
+    expect(view).toMatchObject({ gatewayState: 'processing', gatewayStatusCode: 2 });
+    await eventually('PayoutStatus NEEDS_REVIEW in visibility', async () => {
+      const [info] = await listWorkflows(client, `MerchantOrderId = "${request.merchantOrderId}"`);
+      return info?.typedSearchAttributes.get(PayoutStatusKey) === 'NEEDS_REVIEW' ? info : undefined;
+    });
+
+    // The gateway finishes the order late; the slow review checks see it.
+    sandbox.forceStatus(request.merchantOrderId, 'success');
+    const result = await payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 15_000 });
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      gatewayState: 'success',
+      payoutId: sandbox.order(request.merchantOrderId)?.payoutId,
+      resolvedBy: { afterEscalation: 'max-pending-exceeded' },
+    });
+    expect(['query', 'callback-confirmed-by-query']).toContain(result.resolvedBy.by);
+    expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
+    // PayoutStatus followed it to the end.
+    await eventually('PayoutStatus SUCCEEDED in visibility', async () => {
+      const [info] = await listWorkflows(client, `MerchantOrderId = "${request.merchantOrderId}"`);
+      return info?.typedSearchAttributes.get(PayoutStatusKey) === 'SUCCEEDED' ? info : undefined;
+    });
+  });
+
+  it('amount mismatch: a conflict', async ({ expect }) => {
+    const { sandbox } = e2e();
+    const request = e2e().request('DEMO-MISMATCH-');
+    await e2e().start(request);
+    const view = await waitForStatus(e2e(), request.merchantOrderId, 'NEEDS_REVIEW');
+    expect(view.escalation).toMatchObject({ reason: 'conflict-mismatch', kind: 'conflict' });
+    expect(view.escalation?.detail).toContain(String(request.amountCents + 1));
+    expect(view.resolution).toBeNull();
+    expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
+
+    // A conflict stays for a person, even though the gateway's order is final by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(sandbox.order(request.merchantOrderId)?.statusName).toBe('success');
+    const later = await e2e().payouts.getPayout(request.merchantOrderId);
+    expect(later.status).toBe('NEEDS_REVIEW');
+    expect(later.checks).toBeGreaterThan(view.checks);
+    expect(later.escalation?.reason).toBe('conflict-mismatch');
+    // A caller waiting for the result gives up on its own deadline; the payout goes on.
+    await expect(
+      e2e().payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 300 }),
+    ).rejects.toBeInstanceOf(PayoutWaitTimeoutError);
+    expect((await e2e().handle(request.merchantOrderId).describe()).status.name).toBe('RUNNING');
+  });
+
+  it('bad signature on query answers: a conflict, the answer never trusted', async ({ expect }) => {
+    const request = e2e().request('BADSIGN-');
+    await e2e().start(request);
+    const view = await waitForStatus(e2e(), request.merchantOrderId, 'NEEDS_REVIEW');
+    expect(view.escalation).toMatchObject({ reason: 'conflict-bad-signature', kind: 'conflict' });
+    expect(entriesOf(view.evidence, 'query')[0]?.outcome.kind).toBe('bad-signature');
+    // Nothing from the unverified answer was taken over.
+    expect(view).toMatchObject({ gatewayState: null, payoutId: expect.any(String) as string });
+    expect(view.payoutId).toBe(e2e().sandbox.order(request.merchantOrderId)?.payoutId);
+  });
+
+  it('status regression: a conflict', async ({ expect }) => {
+    const { sandbox } = e2e();
+    const request = e2e().request('STUCK-');
+    await e2e().start(request);
+    await eventually('a query to report processing', async () => {
+      const view = await e2e().payouts.getPayout(request.merchantOrderId);
+      return view.gatewayState === 'processing' ? view : undefined;
+    });
+    // The gateway now reports an earlier state than it already did.
+    sandbox.forceStatus(request.merchantOrderId, 'pending');
+    const view = await waitForStatus(e2e(), request.merchantOrderId, 'NEEDS_REVIEW');
+    expect(view.escalation).toMatchObject({
+      reason: 'conflict-status-regressed',
+      kind: 'conflict',
+    });
+    expect(view.gatewayState).toBe('pending');
+  });
+});

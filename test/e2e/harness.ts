@@ -1,0 +1,278 @@
+/**
+ * The whole product wired as `npm start` wires it, in one test process: a Temporal dev server,
+ * the sandbox gateway on a fast timed schedule, the real gateway client with short timeouts, the
+ * callback receiver behind `notify_url` signalling Temporal, a real payout worker on its own task
+ * queue, and the client library. One harness per test file ({@link useE2e}); everything it
+ * started is closed in `afterAll`, even when a test or the start itself failed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { afterAll, beforeAll } from 'vitest';
+import { createTemporalDelivery } from '../../src/callback/deliver.js';
+import { startCallbackReceiver } from '../../src/callback/receiver.js';
+import {
+  createPayoutClient,
+  type PayoutClient,
+  type PayoutPolicyInput,
+  type StartedPayout,
+} from '../../src/client/index.js';
+import { createGatewayClient, type GatewayClient } from '../../src/gateway/client.js';
+import {
+  gatewayCallDeadlineMs,
+  parseGatewayConfig,
+  type GatewayConfig,
+} from '../../src/gateway/config.js';
+import type { PayoutRequest } from '../../src/payout/request.js';
+import { DEMO_RULE_INPUTS } from '../../src/sandbox/demo-rules.js';
+import type { RuleInput } from '../../src/sandbox/scenario.js';
+import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
+import { createPayoutWorker } from '../../src/worker/create-worker.js';
+import { payoutWorkflowId } from '../../workflows/definitions.js';
+import type { payoutWorkflow } from '../../workflows/payout.js';
+import { payoutPolicySchema } from '../../workflows/policy.js';
+import { createMemoryLogger } from '../support/logger.js';
+import { startDevServerEnv } from '../support/temporal.js';
+
+/**
+ * The merchant of every e2e payout. The secret and token are distinctive so a test can search a
+ * workflow history for them; they are the sandbox's test credentials, not real ones.
+ */
+export const E2E_MERCHANT = {
+  platformId: 'PFE2E01',
+  secret: 'e2e-signing-secret-Q7rX2vLw9K',
+  authToken: 'e2e-query-token-M4nB8cZt1P',
+  signMode: 'md5',
+} as const;
+
+/** Path of the callback endpoint behind `notify_url`. */
+export const CALLBACK_PATH = '/callbacks/payout';
+
+/** The sandbox's schedule: created → pending 100 ms → processing 200 ms → final 400 ms. */
+export const SANDBOX_SCHEDULE = {
+  mode: 'timed',
+  pendingAfterMs: 100,
+  processingAfterMs: 200,
+  finalAfterMs: 400,
+} as const;
+
+/** Gateway client timeouts: short, so a hanging create costs about a second (undici adds ~1 s). */
+const GATEWAY_TIMEOUTS = {
+  GATEWAY_CONNECT_TIMEOUT_MS: '500',
+  GATEWAY_HEADERS_TIMEOUT_MS: '800',
+  GATEWAY_BODY_TIMEOUT_MS: '800',
+} as const;
+
+/**
+ * The policy every e2e payout starts with (a test may override fields): checks every 200 ms to
+ * 1 s, escalation of a missing order after 3 s, slow checks in review every 500 ms. Activity
+ * timeouts are well above the gateway client's own deadline (checked at start).
+ */
+export const FAST_POLICY = {
+  firstCheckDelay: '200ms',
+  maxCheckDelay: '1s',
+  notFoundGrace: '3s',
+  reviewCheckInterval: '500ms',
+  callbackConfirmDelay: '200ms',
+  submitTimeout: '10s',
+  submitScheduleToCloseTimeout: '30s',
+  queryTimeout: '6s',
+  queryRetryInterval: '200ms',
+  queryMaxAttempts: 4,
+} as const satisfies PayoutPolicyInput;
+
+/** What a test file asks of its harness. */
+export interface E2eOptions {
+  /** Names the task queue (with a random suffix). */
+  readonly name: string;
+  /** Scenario rules tried before the demo rules (src/sandbox/demo-rules.ts). */
+  readonly rules?: readonly RuleInput[];
+}
+
+/** A running product, as one test file sees it. */
+export interface E2e {
+  readonly env: TestWorkflowEnvironment;
+  /** The Temporal client (visibility, raw signals, history). */
+  readonly client: Client;
+  /** The client library, as a backend service would use it. */
+  readonly payouts: PayoutClient;
+  readonly sandbox: SandboxGateway;
+  readonly gatewayConfig: GatewayConfig;
+  /** What the callback receiver logged. */
+  readonly receiverLog: ReturnType<typeof createMemoryLogger>;
+  readonly taskQueue: string;
+  /** A valid payout request whose merchant order id is `prefix` plus a number unique to the file. */
+  request(prefix: string, overrides?: Partial<PayoutRequest>): PayoutRequest;
+  /** Starts a payout through the client library with {@link FAST_POLICY} plus `policy`. */
+  start(request: PayoutRequest, policy?: PayoutPolicyInput): Promise<StartedPayout>;
+  /** The Temporal handle of a payout. */
+  handle(merchantOrderId: string): WorkflowHandle<typeof payoutWorkflow>;
+  /** Stops everything this harness started, in reverse order. */
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Keeps the SDK quiet (activity retries are expected here); once per process. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Installed already by another module in this process.
+  }
+}
+
+/** Starts the whole product. On failure, whatever had started is closed before the error. */
+export async function startE2e(options: E2eOptions): Promise<E2e> {
+  quietRuntime();
+  const cleanups: Array<() => Promise<void>> = [];
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const errors: unknown[] = [];
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      if (errors.length > 0) throw new AggregateError(errors, 'e2e teardown failed');
+    })();
+    return closing;
+  };
+
+  try {
+    const env = await startDevServerEnv();
+    cleanups.push(() => env.teardown());
+
+    // The receiver's URL goes into the gateway config, whose client verifies the callbacks.
+    const verifier: { gateway?: GatewayClient } = {};
+    const receiverLog = createMemoryLogger();
+    const receiver = await startCallbackReceiver(
+      {
+        verify: (body) => {
+          if (verifier.gateway === undefined) throw new Error('gateway client not ready');
+          return verifier.gateway.verifyCallback(body);
+        },
+        deliver: createTemporalDelivery(env.client, E2E_MERCHANT.platformId),
+        log: receiverLog,
+      },
+      { host: '127.0.0.1', port: 0, path: CALLBACK_PATH, maxBodyBytes: 16_384 },
+    );
+    cleanups.push(() => receiver.close());
+
+    const sandbox = await startSandboxGateway({
+      merchants: [E2E_MERCHANT],
+      schedule: SANDBOX_SCHEDULE,
+      callbacks: { attempts: 3, intervalMs: 100, timeoutMs: 2_000 },
+      rules: [...(options.rules ?? []), ...DEMO_RULE_INPUTS],
+    });
+    cleanups.push(() => sandbox.close());
+
+    const gatewayConfig = parseGatewayConfig({
+      GATEWAY_BASE_URL: sandbox.url,
+      GATEWAY_PLATFORM_ID: E2E_MERCHANT.platformId,
+      GATEWAY_SECRET: E2E_MERCHANT.secret,
+      GATEWAY_AUTH_TOKEN: E2E_MERCHANT.authToken,
+      GATEWAY_SIGN_MODE: E2E_MERCHANT.signMode,
+      GATEWAY_NOTIFY_URL: `${receiver.url}${CALLBACK_PATH}`,
+      GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'true',
+      ...GATEWAY_TIMEOUTS,
+    });
+    assertActivityTimeoutsExceed(gatewayCallDeadlineMs(gatewayConfig));
+    const gatewayClient = createGatewayClient({ config: gatewayConfig });
+    verifier.gateway = gatewayClient;
+    cleanups.push(() => gatewayClient.close());
+
+    const taskQueue = `e2e-${options.name}-${randomUUID().slice(0, 8)}`;
+    const worker = await createPayoutWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      gateway: gatewayClient,
+    });
+    // Settles with the worker's failure, if any; kept until teardown reports it.
+    const running = worker.run().then(
+      () => undefined,
+      (error: unknown) =>
+        error instanceof Error ? error : new Error('the worker failed', { cause: error }),
+    );
+    cleanups.push(() => stopWorker(worker, running));
+
+    const payouts = createPayoutClient({
+      client: env.client,
+      platformId: E2E_MERCHANT.platformId,
+      taskQueue,
+    });
+    let orders = 0;
+    return {
+      env,
+      client: env.client,
+      payouts,
+      sandbox,
+      gatewayConfig,
+      receiverLog,
+      taskQueue,
+      request(prefix, overrides = {}) {
+        orders += 1;
+        return {
+          merchantOrderId: `${prefix}${orders}`,
+          amountCents: 50_000,
+          bankName: '中国农业银行',
+          recipientName: '张三',
+          accountNumber: '6228480402564890018',
+          ...overrides,
+        };
+      },
+      start: (request, policy = {}) =>
+        payouts.startPayout(request, { policy: { ...FAST_POLICY, ...policy } }),
+      handle: (merchantOrderId) =>
+        env.client.workflow.getHandle<typeof payoutWorkflow>(
+          payoutWorkflowId(E2E_MERCHANT.platformId, merchantOrderId),
+        ),
+      close,
+    };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Registers `beforeAll`/`afterAll` for one harness in the calling test file; returns a getter
+ * for use inside tests.
+ */
+export function useE2e(options: E2eOptions): () => E2e {
+  let e2e: E2e | undefined;
+  beforeAll(async () => {
+    e2e = await startE2e(options);
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+  return () => {
+    if (e2e === undefined) throw new Error('the e2e harness did not start');
+    return e2e;
+  };
+}
+
+/** The workflow's activity timeouts must outlast one gateway call, or a create is cut off. */
+function assertActivityTimeoutsExceed(deadlineMs: number): void {
+  const policy = payoutPolicySchema.parse(FAST_POLICY);
+  if (policy.submitTimeout <= deadlineMs || policy.queryTimeout <= deadlineMs) {
+    throw new Error(
+      `activity timeouts (${policy.submitTimeout}, ${policy.queryTimeout} ms) must exceed the gateway deadline ${deadlineMs} ms`,
+    );
+  }
+}
+
+/** Shuts the worker down (it finishes the activities in hand) and reports a worker failure. */
+async function stopWorker(worker: Worker, running: Promise<Error | undefined>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  const failure = await running;
+  if (failure !== undefined) throw failure;
+}

@@ -1,0 +1,139 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatewayPayoutState } from '../../src/gateway/types.js';
+import { payoutCallbackSignal } from '../../workflows/definitions.js';
+import {
+  AmountCentsKey,
+  MerchantOrderIdKey,
+  PayoutStatusKey,
+  PlatformIdKey,
+} from '../../workflows/search-attributes.js';
+import { startDevServerEnv } from '../support/temporal.js';
+import { accepted, found, notification, unknown, notFound, OPERATOR } from './decide-fixtures.js';
+import { operatorDecisionUpdate } from '../../workflows/definitions.js';
+import {
+  Harness,
+  ScriptedGateway,
+  newRequest,
+  prepareWorkflows,
+  type PayoutHandle,
+} from './payout-harness.js';
+
+/**
+ * The payout workflow on a real dev server, in real time with a fast policy: search attributes
+ * (visibility) and continue-as-new, which the time-skipping server does not handle reliably (a
+ * workflow task of the continued run can stay started, which locks its clock).
+ */
+let env: TestWorkflowEnvironment;
+let harness: Harness;
+
+beforeAll(async () => {
+  const { workflowBundle } = await prepareWorkflows();
+  env = await startDevServerEnv();
+  harness = new Harness(env, workflowBundle);
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+/** Checks every few milliseconds: the whole payout plays out in real time. */
+const FAST = {
+  firstCheckDelay: '20ms',
+  maxCheckDelay: '40ms',
+  reviewCheckInterval: '40ms',
+  notFoundGrace: '300ms',
+  callbackConfirmDelay: '20ms',
+} as const;
+
+const callbackFor = (handle: PayoutHandle, state: GatewayPayoutState) =>
+  notification(state, { payoutClId: handle.workflowId.split(':')[2]! });
+
+/** Lists payouts by search attribute, as an operator would in the Web UI or the CLI. */
+async function listIds(query: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const wf of env.client.workflow.list({ query })) ids.push(wf.workflowId);
+  return ids;
+}
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('payoutWorkflow on a dev server', () => {
+  it('keeps the PayoutStatus search attribute current, so operators can list payouts by it', async () => {
+    const gateway = new ScriptedGateway([unknown(), accepted('POT2')], [notFound()]);
+    await harness.run(gateway, async (ctx) => {
+      const request = newRequest();
+      const handle = await ctx.start(request, FAST);
+      await ctx.waitFor(handle, (s) => s.status === 'NEEDS_REVIEW', 'NEEDS_REVIEW');
+      const described = await handle.describe();
+      expect(described.typedSearchAttributes.get(PayoutStatusKey)).toBe('NEEDS_REVIEW');
+      expect(described.typedSearchAttributes.get(MerchantOrderIdKey)).toBe(request.merchantOrderId);
+      expect(described.typedSearchAttributes.get(PlatformIdKey)).toBe('PF0002');
+      expect(described.typedSearchAttributes.get(AmountCentsKey)).toBe(request.amountCents);
+      const query = `PayoutStatus="NEEDS_REVIEW" AND MerchantOrderId="${request.merchantOrderId}"`;
+      expect(
+        await eventually(
+          () => listIds(query),
+          (ids) => ids.length > 0,
+        ),
+      ).toEqual([handle.workflowId]);
+
+      gateway.answer(found('success', { payoutId: 'POT2' }));
+      await handle.executeUpdate(operatorDecisionUpdate, {
+        args: [{ action: 'resubmit', ...OPERATOR }],
+      });
+      await handle.result();
+      expect((await handle.describe()).typedSearchAttributes.get(PayoutStatusKey)).toBe(
+        'SUCCEEDED',
+      );
+      const succeeded = `PayoutStatus="SUCCEEDED" AND MerchantOrderId="${request.merchantOrderId}"`;
+      expect(
+        await eventually(
+          () => listIds(succeeded),
+          (ids) => ids.length > 0,
+        ),
+      ).toEqual([handle.workflowId]);
+    });
+  });
+
+  it('continue-as-new carries the state, the capped evidence and the search attributes', async () => {
+    const gateway = new ScriptedGateway([accepted()], [found('processing')]);
+    await harness.run(gateway, async (ctx) => {
+      const policy = { ...FAST, maxIterationsPerRun: 4, evidenceHead: 3, evidenceTail: 8 };
+      const request = newRequest();
+      const handle = await ctx.start(request, policy);
+      await ctx.waitFor(handle, (s) => s.status === 'CONFIRMING', 'CONFIRMING');
+      await handle.signal(payoutCallbackSignal, callbackFor(handle, 'processing'));
+      const continued = await ctx.waitFor(handle, (s) => s.run >= 2, 'two continue-as-new');
+      const described = await handle.describe();
+      expect(described.runId).not.toBe(handle.firstExecutionRunId);
+      expect(described.typedSearchAttributes.get(PayoutStatusKey)).toBe('CONFIRMING');
+      expect(described.typedSearchAttributes.get(MerchantOrderIdKey)).toBe(request.merchantOrderId);
+      expect(continued).toMatchObject({ status: 'CONFIRMING', submits: 1, payoutId: 'POT1' });
+
+      // The callback seen before continue-as-new is still known: this one is a duplicate.
+      await handle.signal(payoutCallbackSignal, callbackFor(handle, 'processing'));
+      await ctx.waitFor(
+        handle,
+        (s) => s.evidence.entries.some((e) => e.kind === 'callback' && e.note === 'duplicate'),
+        'the duplicate',
+      );
+      gateway.answer(found('success'));
+      const result = await handle.result();
+      expect(result.status).toBe('SUCCEEDED');
+      expect(gateway.submits).toHaveLength(1);
+      const { entries, dropped, total } = result.evidence;
+      expect(entries).toHaveLength(11);
+      expect(dropped).toBeGreaterThan(0);
+      expect(entries.length + dropped).toBe(total);
+      expect(entries[0]).toMatchObject({ kind: 'submit', seq: 1 });
+      expect(entries.filter((e) => e.kind === 'continued-as-new').length).toBeGreaterThan(0);
+    });
+  });
+});
