@@ -5,10 +5,10 @@ import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 // CommonJS package: its namespace comes through the default export under Node's ESM loader.
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
-const TYPES = {
+const TYPES: Record<string, number> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
-} as const;
+};
 
 /** Raised when a name is already registered with another type: it must be fixed by hand. */
 export class SearchAttributeTypeConflictError extends Error {
@@ -36,7 +36,9 @@ export async function ensurePayoutSearchAttributes(
   const missing: Record<string, number> = {};
   const conflicting: string[] = [];
   for (const key of PAYOUT_SEARCH_ATTRIBUTES) {
-    const wanted = TYPES[key.type as keyof typeof TYPES];
+    const wanted = TYPES[key.type];
+    if (wanted === undefined)
+      throw new Error(`no index type for search attribute type ${key.type}`);
     const have = registered[key.name];
     if (have === undefined) missing[key.name] = wanted;
     else if (have !== wanted) conflicting.push(key.name);
