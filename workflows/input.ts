@@ -1,40 +1,8 @@
 import { z } from 'zod';
-import type { PayoutRequest } from '../src/payout/request.js';
+import { payoutRequestSchema as requestSchema, type PayoutRequest } from './request.js';
 import { payoutWorkflowId } from './definitions.js';
 import { payoutPolicySchema, type PayoutPolicy } from './policy.js';
 import type { PayoutState } from './state.js';
-
-/**
- * The payout request, checked again inside the workflow. It mirrors `payoutRequestSchema` in
- * src/payout/request.ts (a workflow may not import runtime code from src/); the type annotation
- * keeps the two in step.
- */
-const requestSchema: z.ZodType<PayoutRequest> = z
-  .object({
-    merchantOrderId: z
-      .string({ error: 'required, a string' })
-      .min(1, 'must not be empty')
-      .max(32, 'at most 32 characters')
-      .regex(/^[A-Za-z0-9_-]+$/, 'only letters, digits, _ and -'),
-    amountCents: z
-      .number({ error: 'required, a number of cents' })
-      .int('must be a whole number of cents')
-      .positive('must be positive')
-      .max(9_999_999_999, 'at most 10 digits'),
-    bankName: z.string({ error: 'required, a string' }).trim().min(1, 'must not be empty').max(64),
-    recipientName: z
-      .string({ error: 'required, a string' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(64),
-    accountNumber: z
-      .string({ error: 'required, a string' })
-      .regex(/^[0-9A-Za-z]{1,34}$/, 'letters and digits only, 1 to 34 characters'),
-    bankBranch: z.string().trim().min(1, 'must not be empty when given').max(128).optional(),
-    province: z.string().trim().min(1, 'must not be empty when given').max(64).optional(),
-    city: z.string().trim().min(1, 'must not be empty when given').max(64).optional(),
-  })
-  .strict();
 
 /** A state carried by continue-as-new: checked for shape, not field by field (we wrote it). */
 const resumeSchema = z.custom<PayoutState>(
