@@ -160,8 +160,12 @@ function scripted(scenario: Scenario, id: string): PayoutActivities {
     queryPayoutStatus: () => {
       const step = queries[Math.min(q, queries.length - 1)];
       q += 1;
-      if (step === undefined || step === 'throw')
-        throw ApplicationFailure.retryable('gateway answered 503');
+      if (step === undefined || step === 'throw') {
+        const failure = ApplicationFailure.retryable('gateway answered 503');
+        // A committed history must not carry this machine's paths in a stack trace.
+        failure.stack = 'ApplicationFailure: gateway answered 503';
+        throw failure;
+      }
       return Promise.resolve(step as QueryOutcome);
     },
   };
