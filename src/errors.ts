@@ -33,10 +33,14 @@ export class ValidationError extends PayoutOrchestratorError {
 export class ConfigError extends PayoutOrchestratorError {
   readonly type = 'ConfigError';
   readonly code = 'ERR_CONFIG';
-  constructor(readonly issues: readonly FieldIssue[]) {
+  constructor(
+    readonly issues: readonly FieldIssue[],
+    /** Where the keys are documented. */
+    docs = 'the configuration tables in README.md',
+  ) {
     super(
       `Invalid configuration: ${issues.map((i) => `${i.field} (${i.rule})`).join('; ')}. ` +
-        'Values are not printed; see the configuration table in README.md.',
+        `Values are not printed; see ${docs}.`,
     );
     this.name = 'ConfigError';
   }

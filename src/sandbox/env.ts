@@ -8,6 +8,8 @@ const integer = (rule: string) =>
     .regex(/^[0-9]{1,9}$/, rule)
     .transform(Number);
 
+const SANDBOX_DOCS = 'the settings table in src/sandbox/README.md';
+
 /** Every key `npm run sandbox` reads. Unknown SANDBOX_* keys are refused (a typo, most likely). */
 const envSchema = z
   .object({
@@ -72,6 +74,7 @@ export function parseSandboxEnv(env: Readonly<Record<string, string | undefined>
           return issue.keys.map((key) => ({ field: key, rule: 'unknown key' }));
         return [{ field: issue.path.map(String).join('.'), rule: issue.message }];
       }),
+      SANDBOX_DOCS,
     );
   }
   const e = parsed.data;
@@ -111,6 +114,7 @@ export function parseSandboxEnv(env: Readonly<Record<string, string | undefined>
     if (!(error instanceof ValidationError)) throw error;
     throw new ConfigError(
       error.issues.map((i) => ({ field: KEY_OF_FIELD[i.field] ?? i.field, rule: i.rule })),
+      SANDBOX_DOCS,
     );
   }
   return options;
