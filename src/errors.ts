@@ -1,10 +1,7 @@
 import type { z } from 'zod';
+import { fieldIssues, type FieldIssue } from '../workflows/field-issues.js';
 
-/** One rule that one field broke: `field` is a dotted path, `rule` says what was expected. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly rule: string;
-}
+export type { FieldIssue };
 
 /**
  * Base of every error the product throws on purpose. `type` is stable across releases, so callers
@@ -46,10 +43,7 @@ export class ConfigError extends PayoutOrchestratorError {
   }
 }
 
-/** Turns zod issues into field/rule pairs. Messages come from our schemas, which never echo input. */
+/** Turns zod issues into field/rule pairs (see {@link fieldIssues}), names prefixed by `prefix`. */
 export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: prefix + (issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'),
-    rule: issue.message,
-  }));
+  return fieldIssues(error, { prefix });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GatewayPayoutState, PayoutNotification } from '../src/gateway/types.js';
 import type { CallbackSummary } from './evidence.js';
+import { issueLines } from './field-issues.js';
 
 const GATEWAY_STATES = [
   'scheduled',
@@ -42,9 +43,7 @@ export function parseCallback(
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map(
-        (i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`,
-      ),
+      issues: issueLines(parsed.error),
     };
   }
   const { fields: _fields, ...notification } = parsed.data;

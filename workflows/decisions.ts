@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema, type DurationInput } from './duration.js';
+import { issueLines } from './field-issues.js';
 import type { PayoutState } from './state.js';
 
 /** What an operator can decide about a payout in NEEDS_REVIEW. */
@@ -124,10 +125,7 @@ export function validateDecision(state: PayoutState, input: unknown, now: number
   });
   const parsed = decisionSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(root)'}: ${i.message}`,
-    );
-    return refuse('invalid-input', issues.join('; '));
+    return refuse('invalid-input', issueLines(parsed.error).join('; '));
   }
   const d = parsed.data;
   if (state.result !== null) return refuse('payout-final', `the payout is already ${state.status}`);

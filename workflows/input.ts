@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { payoutRequestSchema as requestSchema, type PayoutRequest } from './request.js';
 import { payoutWorkflowId } from './definitions.js';
+import { fieldIssues } from './field-issues.js';
 import { payoutPolicySchema, type PayoutPolicy } from './policy.js';
 import type { PayoutState } from './state.js';
 
@@ -56,10 +57,7 @@ export function parsePayoutWorkflowInput(
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => ({
-        field: i.path.length > 0 ? i.path.map(String).join('.') : '(root)',
-        rule: i.message,
-      })),
+      issues: fieldIssues(parsed.error),
     };
   }
   const { request, platformId, policy, resume } = parsed.data;

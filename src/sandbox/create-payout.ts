@@ -1,3 +1,4 @@
+import { issueLines } from '../../workflows/field-issues.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { receivedSignMode, verifySign, type WireValue } from '../gateway/sign.js';
@@ -130,9 +131,7 @@ export function handleCreate(
 
   const checked = createFieldsSchema.safeParse(fields);
   if (!checked.success) {
-    const issues = checked.error.issues
-      .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
-      .join('; ');
+    const issues = issueLines(checked.error, { root: '(body)' }).join('; ');
     return refuse(INVALID_PARAMETER_CODE, `Invalid parameter: ${issues}`);
   }
   const data = checked.data;

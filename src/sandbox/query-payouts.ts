@@ -1,3 +1,4 @@
+import { issueLines } from '../../workflows/field-issues.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { SandboxEngine } from './engine.js';
@@ -76,9 +77,7 @@ export function handleList(
   const target = url.pathname + url.search;
   const parsed = listParamsSchema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `${i.path.map(String).join('.')}: ${i.message}`)
-      .join('; ');
+    const issues = issueLines(parsed.error, { root: '(query)' }).join('; ');
     sendGatewayError(res, INVALID_PARAMETER_CODE, `Invalid parameter: ${issues}`);
     return;
   }

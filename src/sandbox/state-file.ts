@@ -3,6 +3,7 @@
  * the new content goes to a temp file in the same directory, is flushed to disk, then renamed
  * over the old one.
  */
+import { issueLines } from '../../workflows/field-issues.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -42,10 +43,7 @@ export async function readStateFile(file: string): Promise<SandboxState | undefi
   }
   const parsed = sandboxStateSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
-      .join('; ');
+    const issues = issueLines(parsed.error).slice(0, 5).join('; ');
     const more =
       parsed.error.issues.length > 5 ? ` and ${parsed.error.issues.length - 5} more` : '';
     throw new SandboxStateError(file, `is not a sandbox state (${issues}${more})`);
