@@ -2,10 +2,18 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { ValidationError } from '../src/errors.js';
 import type { QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
 import type { PayoutRequest } from '../src/payout/request.js';
-import type { PayoutActivities, QueryPayoutStatusInput, SubmitPayoutInput } from './types.js';
+import type {
+  PayoutActivities,
+  QueryPayoutStatusInput,
+  SubmitPayoutInput,
+  SubmitResult,
+} from './types.js';
 
 /** The part of the gateway client the activities use. */
 export interface PayoutGateway {
+  /** The merchant id the client signs for (`GATEWAY_PLATFORM_ID`). */
+  readonly platformId: string;
+  /** One create call; throws `ValidationError` before sending anything it cannot send. */
   submitPayout(request: PayoutRequest): Promise<SubmitOutcome>;
   queryPayout(input: QueryPayoutStatusInput): Promise<QueryOutcome>;
 }
@@ -17,14 +25,13 @@ export interface ActivityDeps {
 
 /** Failure types the workflow may see from the activities; stable across releases. */
 export const ActivityFailureType = {
-  /** The request broke a gateway rule; nothing was sent. */
-  InvalidPayoutRequest: 'InvalidPayoutRequest',
+  /** The payout is for another merchant than the worker's gateway: nothing was sent. */
+  PlatformMismatch: 'PlatformMismatch',
   /** The gateway gave no usable answer to a status query; retried by the retry policy. */
   GatewayUnavailable: 'GatewayUnavailable',
-  /** The gateway refused our query credentials (0006): retrying cannot help until config changes. */
-  GatewayAuthorizationRejected: 'GatewayAuthorizationRejected',
 } as const;
 
+/** The gateway's "invalid Authorization": retrying cannot help until the configuration changes. */
 const INVALID_AUTHORIZATION_CODE = '0006';
 
 /**
@@ -33,40 +40,42 @@ const INVALID_AUTHORIZATION_CODE = '0006';
  */
 export function createActivities({ gateway }: ActivityDeps): PayoutActivities {
   return {
-    async submitPayout({ request, origin }: SubmitPayoutInput): Promise<SubmitOutcome> {
-      let outcome: SubmitOutcome;
-      try {
-        outcome = await gateway.submitPayout(request);
-      } catch (error) {
-        if (error instanceof ValidationError) {
-          throw ApplicationFailure.nonRetryable(
-            error.message,
-            ActivityFailureType.InvalidPayoutRequest,
-          );
-        }
-        throw error;
+    async submitPayout({ request, platformId, origin }: SubmitPayoutInput): Promise<SubmitResult> {
+      const merchantOrderId = request.merchantOrderId;
+      if (platformId !== gateway.platformId) {
+        throw ApplicationFailure.nonRetryable(
+          `the payout is for merchant ${platformId}, this worker's gateway is configured for ${gateway.platformId}: nothing was sent`,
+          ActivityFailureType.PlatformMismatch,
+        );
       }
-      log.info('payout submitted', {
-        merchantOrderId: request.merchantOrderId,
-        origin,
-        outcome: outcome.kind,
-        ...(outcome.kind === 'unknown' ? { reason: outcome.reason } : {}),
-        ...(outcome.kind === 'rejected' ? { code: outcome.code } : {}),
+      // The gateway, not the workflow id, guards the create: ask it before every create.
+      const precheck = await gateway.queryPayout({
+        merchantOrderId,
+        amountCents: request.amountCents,
       });
-      return outcome;
+      const result = await createUnlessKnown(request, precheck);
+      log.info('payout submit', {
+        merchantOrderId,
+        origin,
+        precheck: precheck.kind,
+        result: result.kind === 'sent' ? result.outcome.kind : result.kind,
+        ...(result.kind === 'sent' && result.outcome.kind === 'unknown'
+          ? { reason: result.outcome.reason }
+          : {}),
+        ...(result.kind === 'sent' && result.outcome.kind === 'rejected'
+          ? { code: result.outcome.code }
+          : {}),
+      });
+      return result;
     },
 
     async queryPayoutStatus(input: QueryPayoutStatusInput): Promise<QueryOutcome> {
       const outcome = await gateway.queryPayout(input);
-      if (outcome.kind === 'unavailable') {
-        const message = `status query got no usable answer (${outcome.reason}${outcome.code ? ` ${outcome.code}` : ''}): ${outcome.detail}`;
-        if (outcome.code === INVALID_AUTHORIZATION_CODE) {
-          throw ApplicationFailure.nonRetryable(
-            message,
-            ActivityFailureType.GatewayAuthorizationRejected,
-          );
-        }
-        throw ApplicationFailure.retryable(message, ActivityFailureType.GatewayUnavailable);
+      if (outcome.kind === 'unavailable' && outcome.code !== INVALID_AUTHORIZATION_CODE) {
+        throw ApplicationFailure.retryable(
+          `status query got no usable answer (${outcome.reason}${outcome.code ? ` ${outcome.code}` : ''}): ${outcome.detail}`,
+          ActivityFailureType.GatewayUnavailable,
+        );
       }
       log.info('payout status queried', {
         merchantOrderId: input.merchantOrderId,
@@ -76,4 +85,25 @@ export function createActivities({ gateway }: ActivityDeps): PayoutActivities {
       return outcome;
     },
   };
+
+  async function createUnlessKnown(
+    request: PayoutRequest,
+    precheck: QueryOutcome,
+  ): Promise<SubmitResult> {
+    if (precheck.kind === 'found' || precheck.kind === 'mismatch') {
+      return { kind: 'exists', precheck };
+    }
+    if (precheck.kind !== 'not-found') {
+      return { kind: 'not-sent', reason: 'precheck-unanswered', precheck };
+    }
+    try {
+      return { kind: 'sent', outcome: await gateway.submitPayout(request) };
+    } catch (error) {
+      // Thrown before any byte left: known not sent, not unknown.
+      if (error instanceof ValidationError) {
+        return { kind: 'not-sent', reason: 'unsendable', detail: error.message };
+      }
+      throw error;
+    }
+  }
 }

@@ -4,9 +4,30 @@ import type { QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
 /** Input of {@link PayoutActivities.submitPayout}. */
 export interface SubmitPayoutInput {
   readonly request: PayoutRequest;
-  /** Who caused this create: the workflow's first submit, or an operator's resubmit decision. */
+  /** The merchant the workflow is for: must be the worker's gateway merchant. */
+  readonly platformId: string;
+  /** Who caused this submit: the workflow's first one, or an operator's resubmit decision. */
   readonly origin: 'initial' | 'operator-resubmit';
 }
+
+/**
+ * What one submit did. It always asks the gateway about the order first and creates only when
+ * the gateway answers that no order exists, so a repeated submit (a reset, a second workflow
+ * for the order) never creates over an existing order.
+ */
+export type SubmitResult =
+  /** The gateway knows the order already (`found`, or `mismatch`): nothing was sent. */
+  | { readonly kind: 'exists'; readonly precheck: QueryOutcome }
+  /** Nothing was sent: the pre-check got no usable answer, so a create would be blind. */
+  | {
+      readonly kind: 'not-sent';
+      readonly reason: 'precheck-unanswered';
+      readonly precheck: QueryOutcome;
+    }
+  /** Nothing was sent: the request cannot be signed or sent as it is. */
+  | { readonly kind: 'not-sent'; readonly reason: 'unsendable'; readonly detail: string }
+  /** The pre-check found no order, and one create call went out with this outcome. */
+  | { readonly kind: 'sent'; readonly outcome: SubmitOutcome };
 
 /** Input of {@link PayoutActivities.queryPayoutStatus}: what the returned order is checked against. */
 export interface QueryPayoutStatusInput {
@@ -19,11 +40,16 @@ export interface QueryPayoutStatusInput {
  * `createActivities` in `activities/index.ts`, built by the worker with its gateway client.
  */
 export interface PayoutActivities {
-  /** Signs and sends one create call. Never retried: run with `maximumAttempts: 1`. */
-  submitPayout: (input: SubmitPayoutInput) => Promise<SubmitOutcome>;
   /**
-   * Reads the order's status. Read-only, so retried; throws a retryable failure when the gateway
-   * gives no usable answer, so Temporal's retry policy paces the retries.
+   * Pre-check, then at most one create call. Never retried: run with `maximumAttempts: 1`.
+   * Fails with the non-retryable type `PlatformMismatch` (nothing sent) when the payout is for
+   * another merchant than the worker's gateway.
+   */
+  submitPayout: (input: SubmitPayoutInput) => Promise<SubmitResult>;
+  /**
+   * Reads the order's status. Read-only, so retried: throws a retryable failure when the gateway
+   * gives no usable answer; a refusal of our credentials (`0006`) and an answer whose sign does
+   * not verify are returned, since retrying cannot change them.
    */
   queryPayoutStatus: (input: QueryPayoutStatusInput) => Promise<QueryOutcome>;
 }

@@ -1,73 +1,109 @@
+import type { SubmitResult } from '../activities/types.js';
 import type { GatewayOrder, QueryOutcome } from '../src/gateway/types.js';
-import { parseCallback } from './callback.js';
+import type {
+  CallbackSignalPayload,
+  EscalationReason,
+  FinalPayoutStatus,
+  PayoutStatus,
+  Resolution,
+  SubmitOrigin,
+} from './api.js';
 import {
   escalationKind,
   finalOutcome,
   identityProblem,
-  payoutIdProblem,
-  progressRank,
-} from './classify.js';
-import { validateDecision, type DecisionChannel, type OperatorDecision } from './decisions.js';
-import type { Decision, PayoutCommand, PayoutEvent } from './events.js';
-import { appendEvidence, type EvidenceBody } from './evidence.js';
+  otherPayoutId,
+  overdue,
+  parseCallback,
+  regularDelay,
+  rejectionConfirmedAt,
+  reviewDelay,
+} from './answers.js';
+import {
+  MAX_KEEP_WAITING_MS,
+  parseOperatorDecision,
+  type DecisionChannel,
+  type DecisionRule,
+  type OperatorDecision,
+  type OperatorDecisionAction,
+} from './decisions.js';
 import type { PayoutPolicy } from './policy.js';
-import { overdue, regularDelay, reviewDelay } from './schedule.js';
-import type { PayoutState } from './state.js';
-import type { EscalationReason, PayoutStatus, Resolution, SubmitOrigin } from './types.js';
+import { appendEvidence, iso, type EvidenceBody, type PayoutState } from './state.js';
 
 /**
- * Every decision a payout workflow makes, as a pure function: the state and one event in, the
- * next state and the commands for the driver out. Rules (see docs in types.ts and the README):
- * - one submit; a second only on an operator's `resubmit`;
- * - only a query's final state (or an operator) finalizes; a callback is a hint that triggers a
- *   query; `REJECTED` needs a rejected submit and a query that finds no order;
- * - conflicting evidence escalates to NEEDS_REVIEW and only an operator resolves it; "no answer
- *   yet" escalations keep polling slowly and a late final status still resolves them.
- * A final state ignores every further event.
+ * What happens to a payout, as fed to {@link decide}. `at` is the workflow time in ms; `random`
+ * (in [0, 1), from the workflow's deterministic `Math.random()`) only shapes the jitter of the
+ * next check and defaults to 0.
  */
-export function decide(
-  state: PayoutState,
-  event: PayoutEvent,
-  policy: PayoutPolicy,
-): Decision<PayoutState> {
-  if (state.result !== null) return { state, commands: [] };
+export type PayoutEvent = (
+  | { readonly type: 'start' }
+  | {
+      readonly type: 'submit-outcome';
+      readonly origin: SubmitOrigin;
+      readonly result: SubmitResult;
+    }
+  /** The submit activity failed (crash, timeout): the create may have reached the gateway. */
+  | { readonly type: 'submit-failed'; readonly origin: SubmitOrigin; readonly detail: string }
+  | { readonly type: 'query-outcome'; readonly outcome: QueryOutcome }
+  /** The status query failed after its retries. */
+  | { readonly type: 'query-failed'; readonly detail: string }
+  /** A callback signal; its payload is checked here. */
+  | { readonly type: 'callback'; readonly payload: unknown }
+  /** The scheduled check is due. */
+  | { readonly type: 'timer-fired' }
+  /** An operator decision; its payload is checked here. */
+  | { readonly type: 'operator-decision'; readonly via: DecisionChannel; readonly input: unknown }
+  /** Someone asked Temporal to cancel the workflow. */
+  | { readonly type: 'cancel-requested' }
+  /** A signal with a name no handler knows. */
+  | { readonly type: 'unknown-signal'; readonly name: string }
+  /** The driver is about to continue-as-new. */
+  | { readonly type: 'continue-as-new' }
+) & { readonly at: number; readonly random?: number };
+
+/** What {@link decide} asks the driver to do, in order. Every one is acted on. */
+export type PayoutCommand =
+  /** Run the submit activity once (pre-check, then at most one create), feed its outcome back. */
+  | { readonly type: 'submit'; readonly origin: SubmitOrigin }
+  /** Run the status query now, feed its outcome back. */
+  | { readonly type: 'query' }
+  /** Set the `PayoutStatus` search attribute. */
+  | { readonly type: 'publish'; readonly status: PayoutStatus }
+  /** Verified news contradicts the final state: open a dispute an operator sees. */
+  | { readonly type: 'dispute'; readonly detail: string; readonly news: CallbackSignalPayload };
+
+/** What {@link decide} returns. */
+export interface Decision {
+  readonly state: PayoutState;
+  readonly commands: readonly PayoutCommand[];
+  /** Set when an operator decision was accepted: the update answers with it. */
+  readonly accepted?: OperatorDecisionAction;
+  /** Set when an operator decision was refused: the update answers with it. */
+  readonly refused?: { readonly rule: DecisionRule; readonly message: string };
+}
+
+/** An event as the driver hands it over; `decide` gets it with the time and a random number. */
+export type PayoutHappening = PayoutEvent extends infer E
+  ? E extends PayoutEvent
+    ? Omit<E, 'at' | 'random'>
+    : never
+  : never;
+
+/**
+ * Every decision a payout workflow makes, as a pure and total function: the state and one event
+ * in, the next state and the commands out. The rules are in workflows/README.md. The driver
+ * (payout.ts) waits when `state.checks.nextAt` says and returns `state.result` once it is set.
+ */
+export function decide(state: PayoutState, event: PayoutEvent, policy: PayoutPolicy): Decision {
   const ctx: Ctx = { s: state, commands: [], policy, at: event.at, random: event.random ?? 0 };
-  switch (event.type) {
-    case 'start':
-      if (state.submits === 0 && state.inFlight === 'none') {
-        ctx.commands.push({ type: 'upsert-status', status: state.status });
-        submit(ctx, 'initial');
-      }
-      break;
-    case 'submit-outcome':
-    case 'submit-failed':
-      if (state.inFlight === 'submit') onSubmitted(ctx, event);
-      break;
-    case 'query-outcome':
-      if (state.inFlight === 'query') onQueryOutcome(ctx, event.outcome);
-      break;
-    case 'query-unavailable':
-      if (state.inFlight === 'query') {
-        answered(ctx, 'failed');
-        record(ctx, { kind: 'query-failed', detail: event.detail });
-        onNoAnswer(ctx);
-      }
-      break;
-    case 'callback':
-      onCallback(ctx, event.notification);
-      break;
-    case 'timer-fired':
-      if (state.inFlight === 'none' && state.nextCheckAt !== null) runQuery(ctx);
-      break;
-    case 'operator-decision':
-      onDecision(ctx, event.via, event.input);
-      break;
-    case 'continue-as-new':
-      record(ctx, { kind: 'continued-as-new', run: state.run + 1 });
-      set(ctx, { run: state.run + 1 });
-      break;
-  }
-  return { state: ctx.s, commands: ctx.commands };
+  if (state.result !== null) afterFinal(ctx, event);
+  else onEvent(ctx, event);
+  return {
+    state: ctx.s,
+    commands: ctx.commands,
+    ...(ctx.accepted ? { accepted: ctx.accepted } : {}),
+    ...(ctx.refused ? { refused: ctx.refused } : {}),
+  };
 }
 
 /** The working copy of one `decide` call. */
@@ -77,217 +113,430 @@ interface Ctx {
   readonly policy: PayoutPolicy;
   readonly at: number;
   readonly random: number;
+  accepted?: OperatorDecisionAction;
+  refused?: { rule: DecisionRule; message: string };
 }
 
-function onSubmitted(
-  ctx: Ctx,
-  event: Extract<PayoutEvent, { type: 'submit-outcome' | 'submit-failed' }>,
-): void {
-  const outcome = event.type === 'submit-outcome' ? event.outcome : ({ kind: 'unknown' } as const);
-  record(
-    ctx,
-    event.type === 'submit-outcome'
-      ? { kind: 'submit', origin: event.origin, outcome: event.outcome }
-      : { kind: 'submit-failed', origin: event.origin, detail: event.detail },
-  );
-  set(ctx, {
-    inFlight: 'none',
-    lastSubmit: { origin: event.origin, result: outcome.kind, at: ctx.at },
-    payoutId: outcome.kind === 'accepted' ? outcome.payoutId : ctx.s.payoutId,
-    rejection:
-      outcome.kind === 'rejected' ? { code: outcome.code, message: outcome.message } : null,
-    notFoundGraceFrom: outcome.kind === 'rejected' ? null : ctx.at,
-    pendingDeadline: ctx.at + ctx.policy.maxPending,
-    backoffStep: 0,
-  });
-  // An escalation recorded while the submit ran (a conflicting callback) applies now.
-  moveTo(ctx, ctx.s.escalation === null ? 'CONFIRMING' : 'NEEDS_REVIEW');
-  if (ctx.s.callback !== null) runQuery(ctx);
-  else if (ctx.s.escalation !== null) scheduleReview(ctx);
-  else scheduleRegular(ctx);
+function onEvent(ctx: Ctx, event: PayoutEvent): void {
+  const { s } = ctx;
+  switch (event.type) {
+    case 'start':
+      if (s.submit.attempts === 0 && s.busy === 'none' && s.checks.nextAt === null) {
+        submit(ctx, 'initial');
+      }
+      return;
+    case 'submit-outcome':
+      if (s.busy === 'submit') onSubmitted(ctx, event.origin, event.result);
+      return;
+    case 'submit-failed':
+      if (s.busy !== 'submit') return;
+      record(ctx, { kind: 'submit-failed', origin: event.origin, detail: event.detail });
+      sent(ctx);
+      return afterCreate(ctx);
+    case 'query-outcome':
+      if (s.busy !== 'query') return;
+      answered(ctx);
+      record(ctx, { kind: 'query', purpose: 'check', outcome: event.outcome });
+      return onAnswer(ctx, event.outcome);
+    case 'query-failed':
+      if (s.busy !== 'query') return;
+      answered(ctx);
+      record(ctx, { kind: 'query-failed', detail: event.detail });
+      return keepChecking(ctx);
+    case 'callback':
+      return onCallback(ctx, event.payload);
+    case 'timer-fired':
+      return onTimer(ctx);
+    case 'operator-decision':
+      return onDecision(ctx, event.via, event.input);
+    case 'cancel-requested':
+      return onCancel(ctx);
+    case 'unknown-signal':
+      return record(ctx, { kind: 'unknown-signal', name: printable(event.name, 100) });
+    case 'continue-as-new':
+      record(ctx, { kind: 'continued-as-new', run: s.run + 1 });
+      return set(ctx, { run: s.run + 1 });
+  }
 }
 
-function onQueryOutcome(ctx: Ctx, outcome: QueryOutcome): void {
-  answered(ctx, outcome.kind);
-  record(ctx, { kind: 'query', outcome });
-  switch (outcome.kind) {
-    case 'unavailable':
-      return onNoAnswer(ctx);
-    case 'bad-signature':
-      escalate(ctx, 'conflict-bad-signature', outcome.detail);
+// ---- submit ---------------------------------------------------------------------------------
+
+function onSubmitted(ctx: Ctx, origin: SubmitOrigin, result: SubmitResult): void {
+  set(ctx, { busy: 'none' });
+  switch (result.kind) {
+    case 'exists':
+      // The gateway knows the order already: follow it, never create over it.
+      record(ctx, { kind: 'query', purpose: 'pre-check', outcome: result.precheck });
+      answered(ctx);
+      moveTo(ctx, ctx.s.review.escalation === null ? 'CONFIRMING' : 'NEEDS_REVIEW');
+      return onAnswer(ctx, result.precheck);
+    case 'not-sent':
+      if (result.reason === 'precheck-unanswered') {
+        record(ctx, { kind: 'query', purpose: 'pre-check', outcome: result.precheck });
+        answered(ctx);
+        record(ctx, { kind: 'create', origin, outcome: result });
+        if (credentialsRefused(result.precheck)) {
+          escalate(ctx, 'gateway-credentials-rejected', credentialsDetail('query'));
+        }
+        return retrySubmit(ctx);
+      }
+      record(ctx, { kind: 'create', origin, outcome: result });
+      set(ctx, { submit: { ...ctx.s.submit, unsendable: true } });
+      escalate(ctx, 'submit-not-sent', `nothing was sent: ${result.detail}`);
+      moveTo(ctx, 'NEEDS_REVIEW');
       return scheduleReview(ctx);
-    case 'mismatch':
-      // The gateway holds some order under our id: never resubmit over it.
-      set(ctx, { orderSeen: true });
+    case 'sent': {
+      record(ctx, { kind: 'query', purpose: 'pre-check', outcome: { kind: 'not-found' } });
+      answered(ctx);
+      const outcome = result.outcome;
+      record(ctx, { kind: 'create', origin, outcome });
+      sent(ctx);
+      if (outcome.kind === 'accepted') {
+        const known = otherPayoutId(ctx.s, outcome.payoutId);
+        set(ctx, {
+          submit: { ...ctx.s.submit, accepted: true },
+          gateway: { ...ctx.s.gateway, payoutId: ctx.s.gateway.payoutId ?? outcome.payoutId },
+        });
+        if (known !== null) {
+          escalate(
+            ctx,
+            'conflict-payout-id',
+            `create answered ${outcome.payoutId}, known ${known}`,
+          );
+        }
+      } else if (outcome.kind === 'rejected') {
+        if (outcome.code === '0004') {
+          // A configuration problem, not a refusal of this payout: the order id is not burned.
+          escalate(ctx, 'gateway-credentials-rejected', credentialsDetail('create'));
+        } else {
+          set(ctx, {
+            submit: {
+              ...ctx.s.submit,
+              rejection: { code: outcome.code, message: outcome.message, at: ctx.at },
+            },
+          });
+        }
+      }
+      return afterCreate(ctx);
+    }
+  }
+}
+
+/** A create may have reached the gateway: a new grace window, deadline and answers start. */
+function sent(ctx: Ctx): void {
+  const { submit, gateway } = ctx.s;
+  set(ctx, {
+    busy: 'none',
+    submit: { ...submit, creates: submit.creates + 1, lastSentAt: ctx.at, rejection: null },
+    // The pre-check's "not found" was about the time before this create.
+    gateway: {
+      ...gateway,
+      latest: gateway.latest?.state === 'not-found' ? null : gateway.latest,
+      notFoundSince: null,
+    },
+    checks: { ...ctx.s.checks, step: 0 },
+  });
+}
+
+function afterCreate(ctx: Ctx): void {
+  moveTo(ctx, ctx.s.review.escalation === null ? 'CONFIRMING' : 'NEEDS_REVIEW');
+  if (ctx.s.gateway.finalCallback !== null) return runQuery(ctx);
+  keepChecking(ctx);
+}
+
+/** No create was sent (the pre-check got no answer): ask again later, never create blind. */
+function retrySubmit(ctx: Ctx): void {
+  const due = ctx.s.review.escalation === null ? overdue(ctx.s, ctx.policy, ctx.at) : null;
+  if (due !== null) escalate(ctx, due.reason, due.detail);
+  if (ctx.s.review.escalation !== null) moveTo(ctx, 'NEEDS_REVIEW');
+  const delay =
+    ctx.s.review.escalation === null
+      ? regularDelay(ctx.s, ctx.policy, ctx.at, ctx.random)
+      : reviewDelay(ctx.policy, ctx.random);
+  set(ctx, {
+    checks: {
+      ...ctx.s.checks,
+      step: ctx.s.checks.step + 1,
+      next: 'submit',
+      nextAt: ctx.at + delay,
+    },
+  });
+}
+
+// ---- answers --------------------------------------------------------------------------------
+
+function onAnswer(ctx: Ctx, outcome: QueryOutcome): void {
+  switch (outcome.kind) {
+    case 'found':
+      return onFound(ctx, outcome.order);
+    case 'not-found':
+      return onNotFound(ctx);
+    case 'mismatch': {
+      // The gateway holds an order that is not the one asked for: never create over it.
+      const order = outcome.order;
+      setGateway(ctx, {
+        orderSeen: true,
+        payoutId: ctx.s.gateway.payoutId ?? order?.payoutId ?? null,
+        latest: {
+          state: order?.state ?? 'unknown-status',
+          statusCode: order?.statusCode ?? null,
+          source: 'query',
+          mismatch: `${outcome.field}: expected ${outcome.expected}, got ${outcome.actual}`,
+          at: ctx.at,
+        },
+        notFoundSince: null,
+      });
+      set(ctx, { submit: { ...ctx.s.submit, rejection: null } });
       escalate(
         ctx,
         'conflict-mismatch',
-        `${outcome.field}: expected ${outcome.expected}, got ${outcome.actual}`,
+        outcome.detail ?? `${outcome.field}: expected ${outcome.expected}, got ${outcome.actual}`,
       );
-      return scheduleReview(ctx);
-    case 'not-found':
-      return onNotFound(ctx);
-    case 'found':
-      return onFound(ctx, outcome.order);
+      return keepChecking(ctx);
+    }
+    case 'bad-signature':
+      // An answer that fails verification carries no information.
+      return keepChecking(ctx);
+    case 'unavailable':
+      if (credentialsRefused(outcome)) {
+        escalate(ctx, 'gateway-credentials-rejected', credentialsDetail('query'));
+      }
+      return keepChecking(ctx);
   }
 }
 
 function onFound(ctx: Ctx, order: GatewayOrder): void {
-  const { s } = ctx;
-  const problem = identityProblem(s, order) ?? payoutIdProblem(s, order.payoutId);
-  const rank = progressRank(order.state);
-  const regressed = rank !== null && s.highestRank !== null && rank < s.highestRank;
-  if (problem !== null) {
-    // Not (exactly) our order: evidence only. It still counts as seen, so no resubmit follows.
-    set(ctx, { orderSeen: true, rejection: null });
-    escalate(ctx, problem.reason, problem.detail);
-    return scheduleReview(ctx);
-  }
-  set(ctx, {
-    payoutId: s.payoutId ?? order.payoutId,
-    gatewayState: order.state,
-    gatewayStatusCode: order.statusCode,
+  const known = otherPayoutId(ctx.s, order.payoutId);
+  setGateway(ctx, {
     orderSeen: true,
-    rejection: null,
-    highestRank: rank === null ? s.highestRank : Math.max(rank, s.highestRank ?? rank),
+    payoutId: ctx.s.gateway.payoutId ?? order.payoutId,
+    latest: {
+      state: order.state,
+      statusCode: order.statusCode,
+      source: 'query',
+      mismatch: null,
+      at: ctx.at,
+    },
+    notFoundSince: null,
   });
-  if (regressed) {
-    escalate(ctx, 'conflict-status-regressed', `${order.state} after rank ${s.highestRank}`);
+  set(ctx, { submit: { ...ctx.s.submit, rejection: null } });
+  if (known !== null) {
+    escalate(ctx, 'conflict-payout-id', `the gateway reports ${order.payoutId}, known ${known}`);
   }
-  // After a conflict, answers are evidence only: a person decides.
-  if (inConflict(ctx)) return scheduleReview(ctx);
-
+  if (inConflict(ctx)) return keepChecking(ctx);
   const final = finalOutcome(order.state);
   if (final !== null) {
-    const cb = ctx.s.callback;
+    const cb = ctx.s.gateway.finalCallback;
     if (cb !== null && finalOutcome(cb.state) !== final) {
       escalate(
         ctx,
         'conflict-callback-query',
-        `callback said ${cb.state}, query says ${order.state}`,
+        `a callback said ${cb.state}, the query says ${order.state}`,
       );
-      return scheduleReview(ctx);
+      return keepChecking(ctx);
     }
     return finish(ctx, final, {
       by: cb !== null ? 'callback-confirmed-by-query' : 'query',
-      afterEscalation: ctx.s.escalation?.reason ?? null,
+      afterEscalation: ctx.s.review.escalation?.reason ?? null,
     });
   }
-  if (followCallback(ctx)) return;
-  if (ctx.s.escalation !== null) return scheduleReview(ctx);
-  const waiting = ctx.s.waitingUntil !== null && ctx.at < ctx.s.waitingUntil;
-  if (order.state === 'unknown-status' && !waiting) {
-    escalate(ctx, 'unknown-status', `status code ${order.statusCode}`);
-    return scheduleReview(ctx);
+  const parked = ctx.s.review.waitingUntil !== null;
+  if (order.state === 'unknown-status' && !parked) {
+    escalate(
+      ctx,
+      'unknown-status',
+      `status code ${order.statusCode} is not one the gateway documents`,
+    );
   }
-  confirmOrEscalate(ctx);
+  keepChecking(ctx);
 }
 
 function onNotFound(ctx: Ctx): void {
-  if (inConflict(ctx)) return scheduleReview(ctx);
-  if (ctx.s.orderSeen) {
-    escalate(ctx, 'conflict-order-disappeared', 'a query found the order earlier');
-    return scheduleReview(ctx);
-  }
-  if (followCallback(ctx)) return;
-  if (ctx.s.rejection !== null) {
-    if (ctx.s.seenCallbacks.length > 0) {
-      escalate(
-        ctx,
-        'conflict-callback-query',
-        'a callback reported the order; the query finds none',
-      );
-      return scheduleReview(ctx);
-    }
+  setGateway(ctx, {
+    latest: { state: 'not-found', statusCode: null, source: 'query', mismatch: null, at: ctx.at },
+    notFoundSince: ctx.s.gateway.notFoundSince ?? ctx.at,
+  });
+  const confirmedAt = rejectionConfirmedAt(ctx.s, ctx.policy);
+  if (confirmedAt !== null && ctx.at >= confirmedAt && !inConflict(ctx) && mayBeRejected(ctx.s)) {
     return finish(ctx, 'REJECTED', {
       by: 'query',
-      afterEscalation: ctx.s.escalation?.reason ?? null,
+      afterEscalation: ctx.s.review.escalation?.reason ?? null,
     });
   }
-  if (ctx.s.escalation !== null) return scheduleReview(ctx);
-  confirmOrEscalate(ctx);
+  keepChecking(ctx);
 }
 
-/** A query without a usable answer: keep checking, unless a deadline passed. */
-function onNoAnswer(ctx: Ctx): void {
-  if (ctx.s.escalation !== null) return scheduleReview(ctx);
-  confirmOrEscalate(ctx);
+/** REJECTED only when no order can exist: nothing accepted, seen or named by the gateway. */
+function mayBeRejected(s: PayoutState): boolean {
+  return (
+    s.submit.rejection !== null &&
+    !s.submit.accepted &&
+    !s.gateway.orderSeen &&
+    s.gateway.payoutId === null
+  );
 }
 
-/** Not final, nothing wrong: escalate if a "no answer yet" trigger fired, else check again. */
-function confirmOrEscalate(ctx: Ctx): void {
-  const due = overdue(ctx.s, ctx.policy, ctx.at);
-  if (due !== null) {
-    escalate(ctx, due.reason, due.detail);
-    return scheduleReview(ctx);
+/** Not final: escalate if a "no answer yet" trigger fired, then schedule the next check. */
+function keepChecking(ctx: Ctx): void {
+  if (ctx.s.review.escalation === null) {
+    const due = overdue(ctx.s, ctx.policy, ctx.at);
+    if (due !== null) escalate(ctx, due.reason, due.detail);
   }
-  scheduleRegular(ctx);
-}
-
-/**
- * A final callback is pending and the query does not confirm it yet: re-check after
- * `callbackConfirmDelay`, and after `callbackConfirmAttempts` such answers call it a conflict.
- * Returns whether it handled the answer.
- */
-function followCallback(ctx: Ctx): boolean {
-  const cb = ctx.s.callback;
-  if (cb === null) return false;
-  const confirmations = cb.confirmations + 1;
-  set(ctx, { callback: { ...cb, confirmations } });
-  if (confirmations >= ctx.policy.callbackConfirmAttempts) {
-    escalate(
-      ctx,
-      'conflict-callback-unconfirmed',
-      `callback said ${cb.state}; ${confirmations} queries did not confirm it`,
-    );
-    scheduleReview(ctx);
-  } else {
-    scheduleIn(ctx, ctx.policy.callbackConfirmDelay);
+  if (ctx.s.busy !== 'none') return;
+  const { finalCallback } = ctx.s.gateway;
+  if (finalCallback !== null && !inConflict(ctx)) {
+    if (ctx.s.checks.callbackRechecks < ctx.policy.callbackConfirmAttempts) {
+      // A final callback waits for a query to confirm it: ask again soon.
+      const rechecks = ctx.s.checks.callbackRechecks + 1;
+      return schedule(ctx, ctx.policy.callbackConfirmDelay, { callbackRechecks: rechecks });
+    }
   }
-  return true;
+  if (ctx.s.review.escalation !== null) return scheduleReview(ctx);
+  const delay = regularDelay(ctx.s, ctx.policy, ctx.at, ctx.random);
+  schedule(ctx, delay, { step: ctx.s.checks.step + 1 });
 }
 
-function onCallback(ctx: Ctx, input: unknown): void {
-  const parsed = parseCallback(input);
+// ---- callbacks ------------------------------------------------------------------------------
+
+function onCallback(ctx: Ctx, payload: unknown): void {
+  const parsed = parseCallback(payload);
   if (!parsed.ok) return record(ctx, { kind: 'callback-invalid', issues: parsed.issues });
   const n = parsed.notification;
   const key = `${n.payoutId}:${n.statusCode}`;
-  const final = finalOutcome(n.state);
-  if (ctx.s.seenCallbacks.includes(key)) {
-    return record(ctx, { kind: 'callback', note: 'duplicate', notification: n });
+  const { gateway } = ctx.s;
+  const times = gateway.callbacks[key];
+  if (times !== undefined) {
+    setGateway(ctx, { callbacks: { ...gateway.callbacks, [key]: times + 1 } });
+    return;
   }
-  set(ctx, { seenCallbacks: [...ctx.s.seenCallbacks, key] });
-  if (final === null && ctx.s.callback !== null) {
+  if (Object.keys(gateway.callbacks).length < MAX_DISTINCT_CALLBACKS) {
+    setGateway(ctx, { callbacks: { ...gateway.callbacks, [key]: 1 } });
+  }
+  const final = finalOutcome(n.state);
+  if (final === null && gateway.finalCallback !== null) {
     return record(ctx, { kind: 'callback', note: 'stale', notification: n });
   }
   record(ctx, { kind: 'callback', note: 'new', notification: n });
-  const problem = identityProblem(ctx.s, n) ?? payoutIdProblem(ctx.s, n.payoutId);
-  if (problem !== null) return escalate(ctx, problem.reason, problem.detail);
-  if (final !== null) {
-    const pending = ctx.s.callback;
-    if (pending === null) {
-      set(ctx, { callback: { payoutId: n.payoutId, state: n.state, confirmations: 0 } });
-    } else if (finalOutcome(pending.state) !== final) {
-      return escalate(ctx, 'conflict-callbacks', `callbacks said ${pending.state} and ${n.state}`);
-    }
+  const identity = identityProblem(ctx.s, n);
+  if (identity !== null) {
+    setGateway(ctx, { orderSeen: true });
+    return escalateAndSettle(ctx, 'conflict-mismatch', `a signed callback: ${identity}`);
   }
-  // Wake the loop: confirm by a query now, unless an activity runs (the submit's outcome or the
-  // query's answer will use the callback) or nothing was submitted yet.
-  if (!inConflict(ctx) && ctx.s.inFlight === 'none' && ctx.s.submits > 0) runQuery(ctx);
+  const known = otherPayoutId(ctx.s, n.payoutId);
+  setGateway(ctx, {
+    orderSeen: true,
+    payoutId: ctx.s.gateway.payoutId ?? n.payoutId,
+    latest: {
+      state: n.state,
+      statusCode: n.statusCode,
+      source: 'callback',
+      mismatch: null,
+      at: ctx.at,
+    },
+    notFoundSince: null,
+  });
+  set(ctx, { submit: { ...ctx.s.submit, rejection: null } });
+  if (known !== null) {
+    return escalateAndSettle(
+      ctx,
+      'conflict-payout-id',
+      `a callback names ${n.payoutId}, known ${known}`,
+    );
+  }
+  if (final !== null) {
+    const pending = ctx.s.gateway.finalCallback;
+    if (pending !== null && finalOutcome(pending.state) !== final) {
+      return escalateAndSettle(
+        ctx,
+        'conflict-callbacks',
+        `callbacks said ${pending.state} and ${n.state}`,
+      );
+    }
+    setGateway(ctx, { finalCallback: { payoutId: n.payoutId, state: n.state } });
+    set(ctx, { checks: { ...ctx.s.checks, callbackRechecks: 0 } });
+    // Wake the loop: a query confirms the callback now. A running activity's answer will use it.
+    if (ctx.s.busy === 'none' && !inConflict(ctx)) runQuery(ctx);
+  }
 }
 
-function onDecision(ctx: Ctx, via: DecisionChannel, input: unknown): void {
-  const check = validateDecision(ctx.s, input, ctx.at);
-  if (!check.ok) {
-    const { rule, message, action, operatorId } = check;
-    record(ctx, { kind: 'decision', via, accepted: false, rule, message, action, operatorId });
-    set(ctx, {
-      lastRejectedDecision: { rule, message, action, operatorId, at: iso(ctx.at) },
+/** Distinct callbacks remembered per payout (a real payout has a handful). */
+const MAX_DISTINCT_CALLBACKS = 50;
+
+function escalateAndSettle(ctx: Ctx, reason: EscalationReason, detail: string): void {
+  escalate(ctx, reason, detail);
+  // The loop's next check is already scheduled (or an activity runs); a conflict only slows it.
+  if (ctx.s.busy === 'none' && ctx.s.checks.nextAt === null) scheduleReview(ctx);
+}
+
+/** After the final state: contradicting verified news is a dispute; everything else is noted. */
+function afterFinal(ctx: Ctx, event: PayoutEvent): void {
+  const result = ctx.s.result!;
+  if (event.type === 'operator-decision') {
+    const parsed = parseOperatorDecision(event.input, ctx.at);
+    return refuse(ctx, event.via, 'payout-final', `the payout is already ${result.status}`, {
+      action: parsed.ok ? parsed.decision.action : parsed.action,
+      operatorId: parsed.ok ? parsed.decision.operatorId : parsed.operatorId,
     });
-    return;
   }
-  const d: OperatorDecision = check.decision;
+  if (event.type === 'unknown-signal') {
+    return record(ctx, { kind: 'unknown-signal', name: printable(event.name, 100) });
+  }
+  if (event.type !== 'callback') return;
+  const parsed = parseCallback(event.payload);
+  if (!parsed.ok) return;
+  const n = parsed.notification;
+  const outcome = finalOutcome(n.state);
+  const contradicts =
+    (outcome !== null && outcome !== (result.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED')) ||
+    (result.payoutId !== null && n.payoutId !== result.payoutId) ||
+    identityProblem(ctx.s, n) !== null;
+  if (!contradicts) return;
+  const detail = `the payout is ${result.status}, and a signed callback says ${n.state} (payout_id ${n.payoutId})`;
+  record(ctx, { kind: 'dispute', detail });
+  ctx.commands.push({ type: 'dispute', detail, news: n });
+}
+
+// ---- timers, cancellation ---------------------------------------------------------------------
+
+function onTimer(ctx: Ctx): void {
+  const { s } = ctx;
+  if (s.busy !== 'none' || s.checks.nextAt === null) return;
+  const resubmitBlocked = s.review.cancelRequestedAt !== null || s.gateway.orderSeen;
+  // A pre-check retry continues the submit it belongs to.
+  if (s.checks.next === 'submit' && !resubmitBlocked) return submit(ctx, s.submit.origin);
+  runQuery(ctx);
+}
+
+function onCancel(ctx: Ctx): void {
+  if (ctx.s.review.cancelRequestedAt !== null) return;
+  record(ctx, { kind: 'cancel-requested' });
+  set(ctx, { review: { ...ctx.s.review, cancelRequestedAt: ctx.at } });
+  const sentAny = ctx.s.submit.creates > 0 || ctx.s.busy === 'submit';
+  escalate(
+    ctx,
+    'cancel-requested',
+    sentAny
+      ? 'cancel requested; the gateway order may still pay: checks go on until the gateway reports a final state or an operator decides'
+      : 'cancel requested before any create was sent; none will be sent: an operator decides',
+  );
+  if (ctx.s.busy === 'none') {
+    if (ctx.s.checks.next === 'submit') set(ctx, { checks: { ...ctx.s.checks, next: 'query' } });
+    if (ctx.s.checks.nextAt === null) scheduleReview(ctx);
+  }
+}
+
+// ---- operator decisions ---------------------------------------------------------------------
+
+function onDecision(ctx: Ctx, via: DecisionChannel, input: unknown): void {
+  const parsed = parseOperatorDecision(input, ctx.at);
+  if (!parsed.ok) {
+    return refuse(ctx, via, parsed.rule, parsed.message.slice(parsed.rule.length + 2), parsed);
+  }
+  const d = parsed.decision;
+  const broken = brokenRule(ctx.s, d, ctx.at);
+  if (broken !== null) return refuse(ctx, via, broken.rule, broken.why, d);
   record(ctx, { kind: 'decision', via, accepted: true, decision: d });
+  ctx.accepted = d.action;
   switch (d.action) {
     case 'confirm-succeeded':
     case 'confirm-failed':
@@ -296,117 +545,242 @@ function onDecision(ctx: Ctx, via: DecisionChannel, input: unknown): void {
         operatorId: d.operatorId,
         reason: d.reason,
         action: d.action,
+        override: d.override,
       });
     case 'resubmit':
-      // A new create: its own grace window, deadline and answers; the old payout_id was never found.
       set(ctx, {
-        escalation: null,
-        callback: null,
-        waitingUntil: null,
-        highestRank: null,
-        payoutId: null,
-        lastQuery: null,
+        review: { ...ctx.s.review, escalation: null, waitingUntil: null },
+        submit: { ...ctx.s.submit, rejection: null, unsendable: false },
       });
-      moveTo(ctx, 'SUBMITTING');
+      setGateway(ctx, { finalCallback: null, notFoundSince: null });
       return submit(ctx, 'operator-resubmit');
-    case 'keep-waiting': {
-      const current = ctx.s.gatewayState === null ? null : progressRank(ctx.s.gatewayState);
+    case 'keep-waiting':
       set(ctx, {
-        escalation: null,
-        callback: null,
-        waitingUntil: Date.parse(d.until),
-        backoffStep: 0,
-        highestRank: current,
+        review: { ...ctx.s.review, escalation: null, waitingUntil: d.until },
+        checks: { ...ctx.s.checks, step: 0 },
       });
       moveTo(ctx, 'CONFIRMING');
-      if (ctx.s.inFlight === 'none') scheduleRegular(ctx);
-      return;
+      return keepChecking(ctx);
+  }
+}
+
+/**
+ * The rule a well-formed decision breaks in `s`, if any. Decisions are open in NEEDS_REVIEW and
+ * while a keep-waiting deadline runs; a confirm must not contradict the latest verified gateway
+ * state unless it says why (`override`); resubmit only while no order can exist.
+ */
+export function brokenRule(
+  s: PayoutState,
+  d: Pick<OperatorDecision, 'action'> & { override?: string | null; until?: number },
+  now: number,
+): { rule: DecisionRule; why: string } | null {
+  if (s.result !== null) return { rule: 'payout-final', why: `the payout is already ${s.status}` };
+  if (s.status !== 'NEEDS_REVIEW' && s.review.waitingUntil === null) {
+    return {
+      rule: 'only-in-needs-review',
+      why: `decisions are open while the payout is NEEDS_REVIEW or under keep-waiting; it is ${s.status} and confirming on its own`,
+    };
+  }
+  if (s.busy !== 'none') {
+    return { rule: 'check-in-progress', why: 'a gateway call runs; its answer comes first' };
+  }
+  const latest = s.gateway.latest;
+  switch (d.action) {
+    case 'confirm-succeeded':
+    case 'confirm-failed': {
+      if (latest === null || d.override) return null;
+      const notPaid = latest.state === 'not-found' || finalOutcome(latest.state) === 'FAILED';
+      const contradicts = d.action === 'confirm-succeeded' ? notPaid : !notPaid;
+      if (!contradicts) return null;
+      return {
+        rule: 'contradicts-gateway',
+        why: `the gateway last reported ${latest.state === 'not-found' ? 'no such order' : latest.state} (${latest.source}, ${iso(latest.at)}); to confirm ${d.action === 'confirm-succeeded' ? 'success' : 'failure'} anyway, add override: why the gateway's report is wrong`,
+      };
+    }
+    case 'resubmit':
+      if (s.submit.accepted) {
+        return {
+          rule: 'resubmit-create-accepted',
+          why: 'the gateway accepted a create (0000): the order may exist',
+        };
+      }
+      if (s.gateway.payoutId !== null) {
+        return {
+          rule: 'resubmit-payout-id-known',
+          why: `the gateway named the order ${s.gateway.payoutId}`,
+        };
+      }
+      if (s.gateway.orderSeen) {
+        return {
+          rule: 'resubmit-order-seen',
+          why: 'the gateway has reported this order, so it exists',
+        };
+      }
+      return null;
+    case 'keep-waiting': {
+      if (s.review.escalation?.kind === 'conflict') {
+        return {
+          rule: 'conflict-needs-confirm',
+          why: `${s.review.escalation.reason} is a conflict: only confirm-succeeded or confirm-failed resolves it`,
+        };
+      }
+      const until = d.until ?? now;
+      if (until <= now)
+        return { rule: 'deadline-not-in-future', why: `the deadline must be after ${iso(now)}` };
+      if (until > now + MAX_KEEP_WAITING_MS) {
+        return { rule: 'deadline-too-far', why: 'keep-waiting may last at most 30 days' };
+      }
+      return null;
     }
   }
 }
 
-// ---- helpers -------------------------------------------------------------------------------
+/** The decisions open in `s` (a confirm may still need `override`). */
+export function allowedDecisions(s: PayoutState, now: number): OperatorDecisionAction[] {
+  const idle: PayoutState = { ...s, busy: 'none' };
+  const open = (action: OperatorDecisionAction, extra: { override?: string; until?: number }) =>
+    brokenRule(idle, { action, ...extra }, now) === null;
+  return (['confirm-succeeded', 'confirm-failed', 'resubmit', 'keep-waiting'] as const).filter(
+    (action) => open(action, { override: 'x', until: now + 1 }),
+  );
+}
+
+function refuse(
+  ctx: Ctx,
+  via: DecisionChannel,
+  rule: DecisionRule,
+  why: string,
+  seen: { action: string | null; operatorId: string | null },
+): void {
+  const message = `${rule}: ${why}`;
+  const action = seen.action === null ? null : printable(seen.action, 200);
+  const operatorId = seen.operatorId === null ? null : printable(seen.operatorId, 200);
+  record(ctx, { kind: 'decision', via, accepted: false, rule, message, action, operatorId });
+  set(ctx, {
+    review: {
+      ...ctx.s.review,
+      lastRefused: { rule, message, action, operatorId, via, at: iso(ctx.at) },
+    },
+  });
+  ctx.refused = { rule, message };
+}
+
+// ---- helpers --------------------------------------------------------------------------------
 
 function set(ctx: Ctx, patch: Partial<PayoutState>): void {
   ctx.s = { ...ctx.s, ...patch };
+}
+
+function setGateway(ctx: Ctx, patch: Partial<PayoutState['gateway']>): void {
+  ctx.s = { ...ctx.s, gateway: { ...ctx.s.gateway, ...patch } };
 }
 
 function record(ctx: Ctx, body: EvidenceBody): void {
   set(ctx, { evidence: appendEvidence(ctx.s.evidence, body, ctx.at, ctx.policy) });
 }
 
-function answered(ctx: Ctx, kind: PayoutState['lastQuery']): void {
-  set(ctx, { inFlight: 'none', checks: ctx.s.checks + 1, lastQuery: kind });
+function answered(ctx: Ctx): void {
+  set(ctx, { busy: 'none', checks: { ...ctx.s.checks, count: ctx.s.checks.count + 1 } });
 }
 
 function moveTo(ctx: Ctx, status: PayoutStatus): void {
   if (ctx.s.status === status) return;
   record(ctx, { kind: 'status', from: ctx.s.status, to: status });
   set(ctx, { status });
-  ctx.commands.push({ type: 'upsert-status', status });
+  ctx.commands.push({ type: 'publish', status });
 }
 
 function submit(ctx: Ctx, origin: SubmitOrigin): void {
-  set(ctx, { inFlight: 'submit', submits: ctx.s.submits + 1, nextCheckAt: null });
+  // A pre-check retry while a person looks keeps the payout listed as NEEDS_REVIEW.
+  if (ctx.s.review.escalation === null) moveTo(ctx, 'SUBMITTING');
+  set(ctx, {
+    busy: 'submit',
+    submit: { ...ctx.s.submit, origin, attempts: ctx.s.submit.attempts + 1 },
+    checks: { ...ctx.s.checks, next: 'query', nextAt: null },
+  });
   ctx.commands.push({ type: 'submit', origin });
 }
 
 function runQuery(ctx: Ctx): void {
-  set(ctx, { inFlight: 'query', nextCheckAt: null });
-  ctx.commands.push({ type: 'run-query' });
+  set(ctx, { busy: 'query', checks: { ...ctx.s.checks, next: 'query', nextAt: null } });
+  ctx.commands.push({ type: 'query' });
 }
 
-function scheduleIn(ctx: Ctx, delayMs: number): void {
-  set(ctx, { nextCheckAt: ctx.at + delayMs });
-  ctx.commands.push({ type: 'schedule-check', delayMs, at: ctx.at + delayMs });
-}
-
-function scheduleRegular(ctx: Ctx): void {
-  const delay = regularDelay(ctx.s, ctx.policy, ctx.at, ctx.random);
-  set(ctx, { backoffStep: ctx.s.backoffStep + 1 });
-  scheduleIn(ctx, delay);
+function schedule(ctx: Ctx, delayMs: number, patch: Partial<PayoutState['checks']> = {}): void {
+  set(ctx, { checks: { ...ctx.s.checks, ...patch, next: 'query', nextAt: ctx.at + delayMs } });
 }
 
 function scheduleReview(ctx: Ctx): void {
-  scheduleIn(ctx, reviewDelay(ctx.policy, ctx.random));
+  schedule(ctx, reviewDelay(ctx.policy, ctx.random));
 }
 
 /**
  * Records an escalation and moves to NEEDS_REVIEW (after a running submit, if one runs). A
- * conflict replaces a "no answer yet" reason; otherwise the first reason stays and later ones are
- * only recorded.
+ * conflict replaces a waiting reason; otherwise the current reason stays and later ones are only
+ * recorded. Every escalation stays in `review.history`.
  */
 function escalate(ctx: Ctx, reason: EscalationReason, detail: string): void {
+  const current = ctx.s.review.escalation;
+  if (current?.reason === reason) return;
   const kind = escalationKind(reason);
+  const escalation = { reason, kind, detail, at: iso(ctx.at) };
   record(ctx, { kind: 'escalation', reason, escalationKind: kind, detail });
-  const current = ctx.s.escalation;
-  if (current === null || (current.kind === 'no-answer' && kind === 'conflict')) {
-    set(ctx, { escalation: { reason, kind, detail, at: iso(ctx.at) }, waitingUntil: null });
-  }
-  if (ctx.s.inFlight !== 'submit') moveTo(ctx, 'NEEDS_REVIEW');
+  const replaces = current === null || (current.kind === 'waiting' && kind === 'conflict');
+  set(ctx, {
+    review: {
+      ...ctx.s.review,
+      history: [...ctx.s.review.history, escalation],
+      ...(replaces ? { escalation, waitingUntil: null } : {}),
+    },
+  });
+  if (ctx.s.busy !== 'submit') moveTo(ctx, 'NEEDS_REVIEW');
 }
 
-function finish(ctx: Ctx, status: 'SUCCEEDED' | 'FAILED' | 'REJECTED', by: Resolution): void {
+function finish(ctx: Ctx, status: FinalPayoutStatus, by: Resolution): void {
+  if (status === 'REJECTED' && !mayBeRejected(ctx.s)) {
+    // Never REJECTED while a create was accepted or the order was reported: a person decides.
+    escalate(
+      ctx,
+      'not-found-after-accepted-submit',
+      'a rejection cannot be final: an order may exist',
+    );
+    return keepChecking(ctx);
+  }
   moveTo(ctx, status);
   const { s } = ctx;
-  const result = {
-    status,
-    merchantOrderId: s.merchantOrderId,
-    platformId: s.platformId,
-    payoutId: s.payoutId,
-    gatewayState: s.gatewayState,
-    resolvedBy: by,
-    resolvedAt: iso(ctx.at),
-    evidence: s.evidence,
-  };
-  set(ctx, { resolution: by, result, nextCheckAt: null });
-  ctx.commands.push({ type: 'finish', result });
+  const gatewayState = s.gateway.latest?.state;
+  set(ctx, {
+    result: {
+      status,
+      ...s.payout,
+      payoutId: s.gateway.payoutId,
+      gatewayState:
+        gatewayState === undefined || gatewayState === 'not-found' ? null : gatewayState,
+      resolvedBy: by,
+      resolvedAt: iso(ctx.at),
+      creates: s.submit.creates,
+      escalations: s.review.history,
+    },
+    checks: { ...s.checks, nextAt: null },
+  });
 }
 
 function inConflict(ctx: Ctx): boolean {
-  return ctx.s.escalation?.kind === 'conflict';
+  return ctx.s.review.escalation?.kind === 'conflict';
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+function credentialsRefused(outcome: QueryOutcome): boolean {
+  return outcome.kind === 'unavailable' && outcome.code === '0006';
+}
+
+function credentialsDetail(call: 'create' | 'query'): string {
+  return call === 'create'
+    ? 'the gateway refused the create with 0004 (signature): check GATEWAY_SECRET and GATEWAY_SIGN_MODE, then resubmit'
+    : 'the gateway refused the query with 0006 (authorization): check GATEWAY_AUTH_TOKEN';
+}
+
+/** Text from outside, safe to record: printable and short. */
+function printable(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, max);
 }

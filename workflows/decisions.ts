@@ -1,9 +1,6 @@
-import { z } from 'zod';
-import { durationSchema, type DurationInput } from './duration.js';
-import { issueLines } from './field-issues.js';
-import type { PayoutState } from './state.js';
+import { DURATION_FORMS, parseDurationMs, type DurationInput } from './duration.js';
 
-/** What an operator can decide about a payout in NEEDS_REVIEW. */
+/** What an operator can decide about a payout. */
 export const OPERATOR_DECISION_ACTIONS = [
   'confirm-succeeded',
   'confirm-failed',
@@ -12,18 +9,24 @@ export const OPERATOR_DECISION_ACTIONS = [
 ] as const;
 export type OperatorDecisionAction = (typeof OPERATOR_DECISION_ACTIONS)[number];
 
+/** The longest keep-waiting an operator may set: a payout must come back to a person. */
+export const MAX_KEEP_WAITING_MS = 30 * 86_400_000;
+
 /**
- * An operator decision as sent by the Web UI, the CLI or the API (signal `operatorDecision` or
- * update `applyOperatorDecision`). `keep-waiting` takes exactly one of `until` (ISO 8601
- * timestamp with offset, e.g. `2025-01-02T03:04:05Z`) or `for` (a duration: milliseconds, `"6h"`,
- * `"PT6H"`).
+ * An operator decision as sent by the Web UI, the CLI or the API (update
+ * `applyOperatorDecision` or signal `operatorDecision`). Every decision needs `operatorId` and
+ * `reason`. A confirm that contradicts the latest verified gateway state needs `override`: why
+ * the gateway's report is wrong. `keep-waiting` takes exactly one of `until` (ISO 8601 with
+ * offset) or `for` (`"6h"`, `"PT6H"`, milliseconds), at most 30 days ahead.
  */
 export type OperatorDecisionInput =
   | {
-      readonly action: 'confirm-succeeded' | 'confirm-failed' | 'resubmit';
+      readonly action: 'confirm-succeeded' | 'confirm-failed';
       readonly operatorId: string;
       readonly reason: string;
+      readonly override?: string;
     }
+  | { readonly action: 'resubmit'; readonly operatorId: string; readonly reason: string }
   | {
       readonly action: 'keep-waiting';
       readonly operatorId: string;
@@ -32,19 +35,21 @@ export type OperatorDecisionInput =
       readonly for?: DurationInput;
     };
 
-/** An accepted decision, as recorded: keep-waiting carries its absolute deadline. */
+/** A well-formed decision, as recorded: keep-waiting carries its absolute deadline. */
 export type OperatorDecision =
   | {
-      readonly action: 'confirm-succeeded' | 'confirm-failed' | 'resubmit';
+      readonly action: 'confirm-succeeded' | 'confirm-failed';
       readonly operatorId: string;
       readonly reason: string;
+      readonly override: string | null;
     }
+  | { readonly action: 'resubmit'; readonly operatorId: string; readonly reason: string }
   | {
       readonly action: 'keep-waiting';
       readonly operatorId: string;
       readonly reason: string;
-      /** ISO 8601. */
-      readonly until: string;
+      /** Milliseconds since the epoch. */
+      readonly until: number;
     };
 
 /** How a decision arrived. */
@@ -55,125 +60,146 @@ export type DecisionRule =
   | 'invalid-input'
   | 'payout-final'
   | 'only-in-needs-review'
-  | 'resubmit-requires-not-found'
-  | 'resubmit-order-seen'
   | 'check-in-progress'
-  | 'deadline-not-in-future';
+  | 'contradicts-gateway'
+  | 'conflict-needs-confirm'
+  | 'resubmit-create-accepted'
+  | 'resubmit-payout-id-known'
+  | 'resubmit-order-seen'
+  | 'deadline-not-in-future'
+  | 'deadline-too-far';
 
-/** Outcome of {@link validateDecision}. */
-export type DecisionCheck =
-  | { readonly ok: true; readonly decision: OperatorDecision }
-  | {
-      readonly ok: false;
-      readonly rule: DecisionRule;
-      /** `<rule>: <what is wrong>`, safe to show to the caller. */
-      readonly message: string;
-      readonly action: string | null;
-      readonly operatorId: string | null;
-    };
+/** A refusal: `message` is `<rule>: <what is wrong>`, safe to show (it never echoes values). */
+export interface DecisionRefusal {
+  readonly ok: false;
+  readonly rule: DecisionRule;
+  readonly message: string;
+  /** What could be read of the input, for the record (cut to 200 characters). */
+  readonly action: string | null;
+  readonly operatorId: string | null;
+}
 
-const text = (max: number) =>
-  z
-    .string({ error: 'required, a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `at most ${max} characters`);
+/** Outcome of {@link parseOperatorDecision}. */
+export type ParsedDecision =
+  { readonly ok: true; readonly decision: OperatorDecision } | DecisionRefusal;
 
-const common = { operatorId: text(200), reason: text(2000) };
+const ISO_WITH_OFFSET =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-const decisionSchema = z.discriminatedUnion(
-  'action',
-  [
-    z
-      .object({ action: z.enum(['confirm-succeeded', 'confirm-failed', 'resubmit']), ...common })
-      .strict(),
-    z
-      .object({
-        action: z.literal('keep-waiting'),
-        ...common,
-        until: z.iso
-          .datetime({ offset: true, error: 'an ISO 8601 timestamp with offset' })
-          .optional(),
-        for: durationSchema({ min: 1 }).optional(),
-      })
-      .strict()
-      .refine((d) => (d.until === undefined) !== (d.for === undefined), {
-        message: 'keep-waiting needs exactly one of until or for',
-        path: ['until'],
-      }),
-  ],
-  { error: `action: one of ${OPERATOR_DECISION_ACTIONS.join(', ')}` },
-);
+const FIELDS: Readonly<Record<OperatorDecisionAction, readonly string[]>> = {
+  'confirm-succeeded': ['action', 'operatorId', 'reason', 'override'],
+  'confirm-failed': ['action', 'operatorId', 'reason', 'override'],
+  resubmit: ['action', 'operatorId', 'reason'],
+  'keep-waiting': ['action', 'operatorId', 'reason', 'until', 'for'],
+};
 
 /**
- * Checks an operator decision against its schema and the payout's state at time `now`. Used by
- * the update's validator (the caller hears "no" at once) and by the signal handler (the refusal is
- * recorded in the evidence), so both channels follow the same rules:
- * - every decision needs `operatorId` and `reason`, and is valid only in NEEDS_REVIEW (confirm-*
- *   too: outside it the workflow is still confirming on its own, or already final);
- * - `resubmit` only while the latest query reported no order, the gateway never reported this
- *   order (by query or callback), and no status check is running;
- * - `keep-waiting` needs a deadline in the future.
+ * Reads an operator decision from anything (a signal or update argument is whatever the sender
+ * typed). Total: it never throws, and its messages name fields and rules, never values. `now`
+ * turns a keep-waiting `for` into its deadline.
  */
-export function validateDecision(state: PayoutState, input: unknown, now: number): DecisionCheck {
-  const seen = readable(input);
-  const refuse = (rule: DecisionRule, why: string): DecisionCheck => ({
+export function parseOperatorDecision(input: unknown, now: number): ParsedDecision {
+  const obj = isRecord(input) ? input : null;
+  const seen = {
+    action: readable(obj?.['action']),
+    operatorId: readable(obj?.['operatorId']),
+  };
+  const problems: string[] = [];
+  const refuse = (): DecisionRefusal => ({
     ok: false,
-    rule,
-    message: `${rule}: ${why}`,
+    rule: 'invalid-input',
+    message: `invalid-input: ${problems.join('; ')}`,
     ...seen,
   });
-  const parsed = decisionSchema.safeParse(input);
-  if (!parsed.success) {
-    return refuse('invalid-input', issueLines(parsed.error).join('; '));
+  if (obj === null) {
+    problems.push('(decision): an object with action, operatorId and reason');
+    return refuse();
   }
-  const d = parsed.data;
-  if (state.result !== null) return refuse('payout-final', `the payout is already ${state.status}`);
-  if (state.status !== 'NEEDS_REVIEW') {
-    return refuse(
-      'only-in-needs-review',
-      `decisions are accepted only while the payout is NEEDS_REVIEW; it is ${state.status}`,
-    );
+  const action = obj['action'];
+  if (!isAction(action)) {
+    problems.push(`action: one of ${OPERATOR_DECISION_ACTIONS.join(', ')}`);
+    return refuse();
   }
-  if (d.action === 'resubmit') {
-    if (state.orderSeen) {
-      return refuse('resubmit-order-seen', 'the gateway has reported this order, so it exists');
-    }
-    if (state.lastQuery !== 'not-found') {
-      return refuse(
-        'resubmit-requires-not-found',
-        `the latest query must report no order; it reported ${state.lastQuery ?? 'nothing yet'}`,
-      );
-    }
-    if (state.inFlight !== 'none') {
-      return refuse('check-in-progress', 'a status check is running; try again in a few seconds');
-    }
+  for (const key of Object.keys(obj)) {
+    if (!FIELDS[action].includes(key)) problems.push(`${fieldName(key)}: not a field of ${action}`);
   }
-  if (d.action === 'keep-waiting') {
-    const until = d.until !== undefined ? Date.parse(d.until) : now + (d.for ?? 0);
-    if (!(until > now)) {
-      return refuse('deadline-not-in-future', `the deadline must be after ${iso(now)}`);
-    }
-    return {
-      ok: true,
-      decision: { ...signedBy(d), action: 'keep-waiting', until: iso(until) },
-    };
+  const operatorId = text(obj, 'operatorId', 200, problems, true);
+  const reason = text(obj, 'reason', 2000, problems, false);
+  if (action === 'confirm-succeeded' || action === 'confirm-failed') {
+    const override =
+      obj['override'] === undefined ? null : text(obj, 'override', 2000, problems, false);
+    if (problems.length > 0 || operatorId === null || reason === null) return refuse();
+    return { ok: true, decision: { action, operatorId, reason, override } };
   }
-  return { ok: true, decision: { ...signedBy(d), action: d.action } };
+  if (action === 'resubmit') {
+    if (problems.length > 0 || operatorId === null || reason === null) return refuse();
+    return { ok: true, decision: { action, operatorId, reason } };
+  }
+  const until = deadline(obj, now, problems);
+  if (problems.length > 0 || operatorId === null || reason === null || until === null) {
+    return refuse();
+  }
+  return { ok: true, decision: { action, operatorId, reason, until } };
 }
 
-/** The operator fields every decision carries. */
-function signedBy(d: { operatorId: string; reason: string }) {
-  return { operatorId: d.operatorId, reason: d.reason };
+function deadline(obj: Record<string, unknown>, now: number, problems: string[]): number | null {
+  const { until, for: span } = obj;
+  if ((until === undefined) === (span === undefined)) {
+    problems.push('until: keep-waiting needs exactly one of until or for');
+    return null;
+  }
+  if (until !== undefined) {
+    const at = typeof until === 'string' && ISO_WITH_OFFSET.test(until) ? Date.parse(until) : NaN;
+    if (!Number.isFinite(at)) {
+      problems.push('until: an ISO 8601 timestamp with offset, e.g. 2025-01-02T03:04:05Z');
+      return null;
+    }
+    return at;
+  }
+  const ms = parseDurationMs(span);
+  if (ms === undefined || ms < 1 || ms > MAX_KEEP_WAITING_MS) {
+    problems.push(`for: a duration from 1 ms to 30 days: ${DURATION_FORMS}`);
+    return null;
+  }
+  return now + ms;
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+function text(
+  obj: Record<string, unknown>,
+  key: string,
+  max: number,
+  problems: string[],
+  singleLine = true,
+): string | null {
+  const value = obj[key];
+  if (typeof value !== 'string') {
+    problems.push(`${key}: required, a string`);
+    return null;
+  }
+  const trimmed = value.trim();
+  if (trimmed === '') problems.push(`${key}: must not be empty`);
+  else if (trimmed.length > max) problems.push(`${key}: at most ${max} characters`);
+  else if (singleLine && CONTROL.test(trimmed)) problems.push(`${key}: no control characters`);
+  else return trimmed;
+  return null;
 }
 
-/** What can be read of a (possibly invalid) decision, for the record. */
-function readable(input: unknown): { action: string | null; operatorId: string | null } {
-  const obj = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
-  const pick = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : null);
-  return { action: pick(obj.action), operatorId: pick(obj.operatorId) };
+function isAction(value: unknown): value is OperatorDecisionAction {
+  return (OPERATOR_DECISION_ACTIONS as readonly unknown[]).includes(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readable(value: unknown): string | null {
+  return typeof value === 'string' ? value.slice(0, 200) : null;
+}
+
+/** A field name as it may appear in a message: short and printable. */
+function fieldName(key: string): string {
+  const clean = key.replace(/[^\w.-]/g, '?').slice(0, 40);
+  return clean === '' ? '(empty field name)' : clean;
 }

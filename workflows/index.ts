@@ -1,6 +1,6 @@
 /**
  * The workflows a payout worker runs: point the worker's `workflowsPath` at this file. Only
- * workflow functions are exported here; names, signals, updates, queries and types live in
- * definitions.ts and types.ts.
+ * workflow functions are exported here; names, messages and types live in api.ts.
  */
 export { payoutWorkflow } from './payout.js';
+export { payoutDisputeWorkflow } from './dispute.js';

@@ -1,34 +1,8 @@
-import { z } from 'zod';
-import { payoutRequestSchema as requestSchema, type PayoutRequest } from './request.js';
-import { payoutWorkflowId } from './definitions.js';
-import { fieldIssues } from './field-issues.js';
-import { payoutPolicySchema, type PayoutPolicy } from './policy.js';
+import { payoutWorkflowId } from './api.js';
+import { fieldIssues, type FieldIssue } from './field-issues.js';
+import { parsePayoutPolicy, type PayoutPolicy } from './policy.js';
+import { payoutRequestSchema, type PayoutRequest } from './request.js';
 import type { PayoutState } from './state.js';
-
-/** A state carried by continue-as-new: checked for shape, not field by field (we wrote it). */
-const resumeSchema = z.custom<PayoutState>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    (v as { version?: unknown }).version === 1 &&
-    typeof (v as { status?: unknown }).status === 'string' &&
-    Array.isArray((v as { evidence?: { entries?: unknown } }).evidence?.entries),
-  'a payout state carried by continue-as-new',
-);
-
-const inputSchema = z
-  .object(
-    {
-      request: requestSchema,
-      platformId: z
-        .string({ error: 'required, a string' })
-        .regex(/^[A-Za-z0-9]{1,16}$/, 'letters and digits only, 1 to 16 characters'),
-      policy: payoutPolicySchema.optional(),
-      resume: resumeSchema.optional(),
-    },
-    { error: 'an object with request and platformId' },
-  )
-  .strict();
 
 /** The workflow input after validation, with the policy's defaults filled in. */
 export interface ParsedPayoutInput {
@@ -38,48 +12,91 @@ export interface ParsedPayoutInput {
   readonly resume: PayoutState | null;
 }
 
-/** One broken rule: `field` is a dotted path. */
-export interface InputIssue {
-  readonly field: string;
-  readonly rule: string;
+/** What the workflow knows about its own run, from `workflowInfo()`. */
+export interface RunIdentity {
+  readonly workflowId: string;
+  /** Set only in a run continued from another (continue-as-new). */
+  readonly continuedFromExecutionRunId?: string | undefined;
 }
 
+const KNOWN_FIELDS = new Set(['request', 'platformId', 'policy', 'resume']);
+const PLATFORM_ID = /^[A-Za-z0-9]{1,16}$/;
+
 /**
- * Validates the workflow's input, and that the workflow runs under the id
- * {@link payoutWorkflowId} gives for it: the id is what makes a start idempotent, so a payout
- * started under another id could be submitted twice.
+ * Validates the workflow's input. The workflow trusts only what it made: `resume` (the state
+ * carried by continue-as-new) is accepted only in a run continued from another, and the run must
+ * have the workflow id {@link payoutWorkflowId} gives for the payout. Total: never throws.
  */
 export function parsePayoutWorkflowInput(
   input: unknown,
-  workflowId: string,
-): { ok: true; value: ParsedPayoutInput } | { ok: false; issues: InputIssue[] } {
-  const parsed = inputSchema.safeParse(input);
-  if (!parsed.success) {
+  run: RunIdentity,
+): { ok: true; value: ParsedPayoutInput } | { ok: false; issues: FieldIssue[] } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return {
       ok: false,
-      issues: fieldIssues(parsed.error),
+      issues: [{ field: '(input)', rule: 'an object with request and platformId' }],
     };
   }
-  const { request, platformId, policy, resume } = parsed.data;
-  const issues: InputIssue[] = [];
-  const expectedId = payoutWorkflowId(platformId, request.merchantOrderId);
-  if (workflowId !== expectedId) {
+  const v = input as Record<string, unknown>;
+  const issues: FieldIssue[] = [];
+  for (const key of Object.keys(v)) {
+    if (!KNOWN_FIELDS.has(key)) {
+      issues.push({ field: key.replace(/[^\w.-]/g, '?').slice(0, 40), rule: 'not an input field' });
+    }
+  }
+  const request = payoutRequestSchema.safeParse(v['request']);
+  if (!request.success)
+    issues.push(...fieldIssues(request.error, { prefix: 'request.', root: 'request' }));
+  const platformId = v['platformId'];
+  if (typeof platformId !== 'string' || !PLATFORM_ID.test(platformId)) {
+    issues.push({ field: 'platformId', rule: 'letters and digits only, 1 to 16 characters' });
+  }
+  const policy = parsePayoutPolicy(v['policy']);
+  if (!policy.ok) issues.push(...policy.issues);
+  if (!request.success || typeof platformId !== 'string' || !policy.ok || issues.length > 0) {
+    return { ok: false, issues };
+  }
+  const expectedId = payoutWorkflowId(platformId, request.data.merchantOrderId);
+  if (run.workflowId !== expectedId) {
     issues.push({ field: '(workflowId)', rule: `must be ${expectedId}` });
   }
-  if (
-    resume !== undefined &&
-    (resume.merchantOrderId !== request.merchantOrderId || resume.platformId !== platformId)
-  ) {
-    issues.push({ field: 'resume', rule: 'must belong to the same payout' });
+  const resume = v['resume'];
+  if (resume !== undefined) {
+    if (!run.continuedFromExecutionRunId) {
+      issues.push({
+        field: 'resume',
+        rule: 'only a run continued from another carries it; start a payout without it',
+      });
+    } else if (!isResumableState(resume, request.data, platformId)) {
+      issues.push({ field: 'resume', rule: 'must be a non-final state of the same payout' });
+    }
   }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
     value: {
-      request,
+      request: request.data,
       platformId,
-      policy: policy ?? payoutPolicySchema.parse({}),
-      resume: resume ?? null,
+      policy: policy.policy,
+      resume: resume === undefined ? null : (resume as PayoutState),
     },
   };
+}
+
+/** A state this workflow wrote: its shape, the same payout, not final. */
+function isResumableState(value: unknown, request: PayoutRequest, platformId: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<PayoutState>;
+  return (
+    s.version === 2 &&
+    s.result === null &&
+    s.payout?.merchantOrderId === request.merchantOrderId &&
+    s.payout.platformId === platformId &&
+    s.payout.amountCents === request.amountCents &&
+    Array.isArray(s.evidence?.entries) &&
+    typeof s.checks === 'object' &&
+    typeof s.review === 'object' &&
+    typeof s.gateway === 'object' &&
+    typeof s.submit === 'object'
+  );
 }

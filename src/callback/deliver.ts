@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PayoutNotification } from '../gateway/types.js';
-import { payoutCallbackSignal, payoutWorkflowId } from '../../workflows/definitions.js';
+import { payoutCallbackSignal, payoutWorkflowId } from '../../workflows/api.js';
 import type { DeliveryResult } from './receiver.js';
 
 /**

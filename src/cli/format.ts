@@ -1,19 +1,19 @@
-import type { PayoutResult, PayoutStatusView } from '../../workflows/types.js';
+import type { PayoutResult, PayoutStatusView } from '../../workflows/api.js';
 
 /** A payout's status as a few lines an operator can read at a glance. */
 export function formatStatus(view: PayoutStatusView, evidenceLines = 8): string {
   const lines = [
     `${view.merchantOrderId}  ${view.status}  (${(view.amountCents / 100).toFixed(2)} CNY, platform ${view.platformId})`,
-    `  gateway: ${view.gatewayState ?? 'no answer yet'}${view.gatewayStatusCode === null ? '' : ` (status ${view.gatewayStatusCode})`}, payout_id ${view.payoutId ?? '-'}`,
-    `  submits: ${view.submits}, checks: ${view.checks}, next check: ${view.nextCheckAt ?? '-'}`,
+    `  gateway: ${gatewayLine(view)}, payout_id ${view.payoutId ?? '-'}`,
+    `  creates: ${view.creates}, checks: ${view.checks}, next check: ${view.nextCheckAt ?? '-'}`,
   ];
   if (view.escalation)
     lines.push(
       `  escalated: ${view.escalation.reason} (${view.escalation.kind}) at ${view.escalation.at}: ${view.escalation.detail}`,
     );
   if (view.waitingUntil) lines.push(`  operator asked to keep waiting until ${view.waitingUntil}`);
-  if (view.lastRejectedDecision) {
-    const d = view.lastRejectedDecision;
+  if (view.lastRefusedDecision) {
+    const d = view.lastRefusedDecision;
     lines.push(
       `  last refused decision: ${d.action ?? '?'} by ${d.operatorId ?? '?'}: ${d.message}`,
     );
@@ -29,6 +29,16 @@ export function formatStatus(view: PayoutStatusView, evidenceLines = 8): string 
       lines.push(`    ${entry.at} ${JSON.stringify({ ...entry, at: undefined, seq: undefined })}`);
   }
   return lines.join('\n');
+}
+
+/** What the gateway last reported, in words. */
+function gatewayLine(view: PayoutStatusView): string {
+  const g = view.gateway;
+  if (g === null) return 'no verified answer yet';
+  const what = g.state === 'not-found' ? 'no such order' : g.state;
+  const code = g.statusCode === null ? '' : ` (status ${g.statusCode})`;
+  const mismatch = g.mismatch === null ? '' : `, not the order asked for: ${g.mismatch}`;
+  return `${what}${code}${mismatch} by ${g.source} at ${g.at}`;
 }
 
 /** A final payout as one line. */

@@ -67,3 +67,50 @@ export class PayoutWaitTimeoutError extends PayoutOrchestratorError {
     this.name = 'PayoutWaitTimeoutError';
   }
 }
+
+/**
+ * The workers on the payout task queue serve another merchant than this client: a payout
+ * started here would be refused. Nothing was started.
+ */
+export class PlatformMismatchError extends PayoutOrchestratorError {
+  readonly type = 'PlatformMismatchError';
+  readonly code = 'ERR_PLATFORM_MISMATCH';
+  constructor(
+    readonly platformId: string,
+    readonly taskQueue: string,
+    readonly workerPlatforms: readonly string[],
+  ) {
+    super(
+      `This client starts payouts for merchant ${platformId}, but the workers on task queue ${taskQueue} serve ${workerPlatforms.join(', ')}: check the client's platformId and the workers' GATEWAY_PLATFORM_ID. Nothing was started.`,
+    );
+    this.name = 'PlatformMismatchError';
+  }
+}
+
+/** Temporal refused to start the payout's workflow; `reason` is the server's own words. */
+export class PayoutStartError extends PayoutOrchestratorError {
+  readonly type = 'PayoutStartError';
+  readonly code = 'ERR_PAYOUT_START';
+  constructor(
+    readonly merchantOrderId: string,
+    readonly reason: string,
+    hint: string | null,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Temporal refused to start payout ${merchantOrderId}: ${reason}${hint === null ? '' : `. ${hint}`}`,
+      options,
+    );
+    this.name = 'PayoutStartError';
+  }
+
+  /** Wraps a start failure with the server's reason and, where known, the fix. */
+  static from(merchantOrderId: string, error: unknown): PayoutStartError {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
+    const reason = cause?.message ?? (error instanceof Error ? error.message : String(error));
+    const hint = /search attribute/i.test(reason)
+      ? 'The payout search attributes are not registered in this namespace: run `npm run temporal:setup` (see README.md)'
+      : null;
+    return new PayoutStartError(merchantOrderId, reason, hint, { cause: error });
+  }
+}

@@ -18,14 +18,14 @@ export * from './errors.js';
 export { ValidationError } from '../errors.js';
 export { parsePayoutRequest, type PayoutRequest } from '../payout/request.js';
 export { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
-export { payoutWorkflowId, PAYOUT_TASK_QUEUE } from '../../workflows/definitions.js';
-export { PayoutStatus } from '../../workflows/types.js';
+export { payoutWorkflowId, PAYOUT_TASK_QUEUE } from '../../workflows/api.js';
+export { PayoutStatus } from '../../workflows/api.js';
 export type {
   DecisionReceipt,
   PayoutResult,
   PayoutStatusView,
   Escalation,
   Resolution,
-} from '../../workflows/types.js';
+} from '../../workflows/api.js';
 export type { OperatorDecisionInput } from '../../workflows/decisions.js';
 export type { PayoutPolicyInput } from '../../workflows/policy.js';

@@ -7,46 +7,43 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
-import { differingFields, startedInput } from './started-input.js';
-import { randomUUID } from 'node:crypto';
-import { ValidationError, toFieldIssues } from '../errors.js';
-import { parsePayoutRequest, type PayoutRequest } from '../payout/request.js';
+import { ValidationError } from '../errors.js';
+import { parsePayoutRequest } from '../payout/request.js';
 import type { OperatorDecisionInput } from '../../workflows/decisions.js';
-import {
-  INVALID_OPERATOR_DECISION,
-  operatorDecisionUpdate,
-  PAYOUT_TASK_QUEUE,
-  PAYOUT_WORKFLOW_TYPE,
-  payoutStatusQuery,
-  payoutWorkflowId,
-} from '../../workflows/definitions.js';
-import { payoutPolicySchema, type PayoutPolicyInput } from '../../workflows/policy.js';
 import {
   AmountCentsKey,
   MerchantOrderIdKey,
+  PAYOUT_TASK_QUEUE,
+  PAYOUT_WORKFLOW_TYPE,
+  PayoutFailureType,
   PayoutStatusKey,
   PlatformIdKey,
-} from '../../workflows/search-attributes.js';
+  operatorDecisionUpdate,
+  payoutStatusQuery,
+  payoutWorkflowId,
+  type DecisionReceipt,
+  type PayoutResult,
+  type PayoutStatusView,
+  type PayoutWorkflowInput,
+} from '../../workflows/api.js';
+import { parsePayoutPolicy, type PayoutPolicyInput } from '../../workflows/policy.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
-import type {
-  DecisionReceipt,
-  PayoutResult,
-  PayoutStatusView,
-  PayoutWorkflowInput,
-} from '../../workflows/types.js';
 import {
   DecisionRejectedError,
   PayoutConflictError,
   PayoutNotFoundError,
+  PayoutStartError,
   PayoutWaitTimeoutError,
   PayoutWorkflowFailedError,
 } from './errors.js';
+import { createPlatformCheck } from './platform-check.js';
+import { differingFields, startedInput } from './started-input.js';
 
 /** What {@link createPayoutClient} needs. */
 export interface PayoutClientOptions {
   /** A connected Temporal client (see `connectionOptions` for local, mTLS or Temporal Cloud). */
   readonly client: Client;
-  /** The merchant id at the gateway: part of every payout's workflow id. */
+  /** The merchant id at the gateway: part of every payout's workflow id; the workers' own. */
   readonly platformId: string;
   readonly taskQueue?: string;
 }
@@ -55,25 +52,29 @@ export interface PayoutClientOptions {
 export interface StartedPayout {
   readonly merchantOrderId: string;
   readonly workflowId: string;
-  /** False when this order id was already a payout: nothing new was started or sent. */
+  /**
+   * True when this call started the payout's workflow. The workflow asks the gateway before it
+   * creates anything, so even a new workflow sends no create for an order the gateway knows.
+   */
   readonly created: boolean;
 }
 
 /** The typed client library backend services use to start and follow payouts. */
 export interface PayoutClient {
   /**
-   * Starts the payout for `request` once. Starting the same order again, at once or a day later,
-   * returns the same payout and sends nothing; the same order id with other details is a
-   * {@link PayoutConflictError}. Throws `ValidationError` (nothing started) for bad input.
+   * Starts the payout for `request` once. Starting the same order again returns the same payout
+   * and sends nothing; the same order id with other details is a {@link PayoutConflictError}.
+   * Throws `ValidationError` (nothing started) for bad input, `PlatformMismatchError` when the
+   * workers serve another merchant, `PayoutStartError` when Temporal refuses the start.
    */
   startPayout(request: unknown, options?: { policy?: PayoutPolicyInput }): Promise<StartedPayout>;
-  /** The payout's current status, checks, escalation and evidence. */
+  /** The payout's current status, checks, escalation and evidence (final payouts too). */
   getPayout(merchantOrderId: string): Promise<PayoutStatusView>;
   /** Waits until the payout is final; {@link PayoutWaitTimeoutError} after `timeoutMs`. */
   waitForPayout(merchantOrderId: string, options?: { timeoutMs?: number }): Promise<PayoutResult>;
   /**
-   * Applies an operator decision and answers at once: resolves with the receipt, or throws
-   * {@link DecisionRejectedError} naming the rule (nothing changed).
+   * Applies an operator decision and answers: the receipt, or {@link DecisionRejectedError}
+   * naming the rule (nothing changed; the refusal is recorded in the payout's evidence).
    */
   resolvePayout(merchantOrderId: string, decision: OperatorDecisionInput): Promise<DecisionReceipt>;
 }
@@ -84,6 +85,7 @@ type PayoutHandle = WorkflowHandle<typeof payoutWorkflow>;
 export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
   const { client, platformId } = options;
   const taskQueue = options.taskQueue ?? PAYOUT_TASK_QUEUE;
+  const checkPlatform = createPlatformCheck({ client, platformId, taskQueue });
   const handleOf = (merchantOrderId: string): PayoutHandle =>
     client.workflow.getHandle<typeof payoutWorkflow>(payoutWorkflowId(platformId, merchantOrderId));
 
@@ -97,38 +99,29 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
     }
   }
 
-  async function existing(request: PayoutRequest, workflowId: string): Promise<StartedPayout> {
-    const started = await startedInput(handleOf(request.merchantOrderId));
-    const differs = started ? differingFields(started.request, request) : [];
-    if (differs.length > 0) throw new PayoutConflictError(request.merchantOrderId, differs);
-    return { merchantOrderId: request.merchantOrderId, workflowId, created: false };
-  }
-
   return {
     async startPayout(input, startOptions = {}) {
       const request = parsePayoutRequest(input);
       if (startOptions.policy !== undefined) {
-        const policy = payoutPolicySchema.safeParse(startOptions.policy);
-        if (!policy.success)
-          throw new ValidationError('payout policy', toFieldIssues(policy.error, 'policy.'));
+        const policy = parsePayoutPolicy(startOptions.policy);
+        if (!policy.ok) throw new ValidationError('payout policy', policy.issues);
       }
+      await checkPlatform();
       const workflowId = payoutWorkflowId(platformId, request.merchantOrderId);
       const args: PayoutWorkflowInput = {
         request,
         platformId,
         ...(startOptions.policy ? { policy: startOptions.policy } : {}),
       };
-      // A token of this call: if the workflow carries it, this call started it.
-      const startToken = randomUUID();
       try {
-        const handle = await client.workflow.start<typeof payoutWorkflow>(PAYOUT_WORKFLOW_TYPE, {
+        await client.workflow.start<typeof payoutWorkflow>(PAYOUT_WORKFLOW_TYPE, {
           taskQueue,
           workflowId,
           args: [args],
-          // Never a second workflow for one order: not while one runs, nor after it closed.
+          // One workflow per order id while Temporal keeps it: a second start, running or closed,
+          // is refused and reads the first one's input (the gateway guards the create itself).
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          memo: { startToken },
+          workflowIdConflictPolicy: 'FAIL',
           typedSearchAttributes: new TypedSearchAttributes([
             { key: PayoutStatusKey, value: 'SUBMITTING' },
             { key: MerchantOrderIdKey, value: request.merchantOrderId },
@@ -136,16 +129,16 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
             { key: AmountCentsKey, value: request.amountCents },
           ]),
         });
-        const described = await handle.describe();
-        if (described.memo?.['startToken'] === startToken) {
-          return { merchantOrderId: request.merchantOrderId, workflowId, created: true };
-        }
-        return await existing(request, workflowId);
+        return { merchantOrderId: request.merchantOrderId, workflowId, created: true };
       } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError)
-          return existing(request, workflowId);
-        throw error;
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+          throw PayoutStartError.from(request.merchantOrderId, error);
+        }
       }
+      const started = await startedInput(handleOf(request.merchantOrderId));
+      const differs = started ? differingFields(started.request, request) : [];
+      if (differs.length > 0) throw new PayoutConflictError(request.merchantOrderId, differs);
+      return { merchantOrderId: request.merchantOrderId, workflowId, created: false };
     },
 
     async getPayout(merchantOrderId) {
@@ -203,12 +196,11 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
         }
         if (
           error instanceof WorkflowUpdateFailedError &&
-          error.cause instanceof ApplicationFailure
+          error.cause instanceof ApplicationFailure &&
+          error.cause.type === PayoutFailureType.InvalidOperatorDecision
         ) {
-          if (error.cause.type === INVALID_OPERATOR_DECISION) {
-            const rule = error.cause.message.split(':', 1)[0] ?? 'invalid';
-            throw new DecisionRejectedError(merchantOrderId, rule, error.cause.message);
-          }
+          const rule = error.cause.message.split(':', 1)[0] ?? 'invalid-input';
+          throw new DecisionRejectedError(merchantOrderId, rule, error.cause.message);
         }
         throw error;
       }

@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { PayoutRequest } from '../payout/request.js';
-import type { PayoutWorkflowInput } from '../../workflows/types.js';
+import type { PayoutWorkflowInput } from '../../workflows/api.js';
 
 /**
  * The input the payout's latest run started with, read from its history's first event. Undefined

@@ -8,6 +8,8 @@ import type { QueryOutcome, SubmitOutcome } from './types.js';
 
 /** The gateway, as the activities and the callback server use it. */
 export interface GatewayClient {
+  /** The merchant id the client signs and queries for (`GATEWAY_PLATFORM_ID`). */
+  readonly platformId: string;
   /** One create call, never retried. Throws `ValidationError` when nothing could be sent. */
   submitPayout(request: PayoutRequest): Promise<SubmitOutcome>;
   /** One order query, never retried here. Throws `ValidationError` for unusable input. */
@@ -52,6 +54,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
   const now = options.now ?? Date.now;
   let closed = false;
   return {
+    platformId: config.platformId,
     submitPayout: (request) => submitPayout(request, { config, dispatcher, now }),
     queryPayout: (input) => queryPayout(input, { config, dispatcher }),
     verifyCallback: (body) => verifyCallback(body, config),

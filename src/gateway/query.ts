@@ -153,11 +153,15 @@ function pickOrder(
       detail: `the gateway lists ${distinct.length} different orders for this payout_cl_id`,
     };
   }
+  // The order is kept with the mismatch: what the gateway reports of it matters to a person.
   if (order.platformId !== config.platformId) {
-    return mismatch('platform_id', config.platformId, order.platformId, config);
+    return { ...mismatch('platform_id', config.platformId, order.platformId, config), order };
   }
   if (order.amountCents !== input.amountCents) {
-    return mismatch('amount', String(input.amountCents), String(order.amountCents), config);
+    return {
+      ...mismatch('amount', String(input.amountCents), String(order.amountCents), config),
+      order,
+    };
   }
   return { kind: 'found', order };
 }

@@ -84,6 +84,8 @@ export type QueryOutcome =
        * double payout); `actual` then lists their payout ids, comma-separated.
        */
       readonly detail?: string;
+      /** The order, when one order of ours was returned but its platform or amount differ. */
+      readonly order?: GatewayOrder;
     }
   /** No answer we can use; `code` is the gateway's error code when there was one (e.g. 0006). */
   | {

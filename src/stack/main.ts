@@ -12,7 +12,7 @@ import { ConfigError } from '../errors.js';
 import { createConsoleLogger } from '../log.js';
 import { resolveTemporalBinary, TemporalBinaryNotFoundError } from '../temporal/provision.js';
 import { ensurePayoutSearchAttributes } from '../temporal/search-attributes-setup.js';
-import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
 import { DEFAULT_MERCHANT } from '../sandbox/options.js';
 import { startChild, type StackChild } from './child.js';
 import { parseStackConfig } from './config.js';

@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
 
 // CommonJS package: its namespace comes through the default export under Node's ESM loader.
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type PayoutGateway } from '../../activities/index.js';
+import { payoutWorkerIdentity } from '../client/platform-check.js';
 
 /** The workflow code the worker bundles (deterministic, fenced; see workflows/). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -24,6 +26,8 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    // Names the merchant, so clients configured for another one learn it at start.
+    identity: payoutWorkerIdentity(`${process.pid}@${hostname()}`, options.gateway.platformId),
     workflowsPath: WORKFLOWS_PATH,
     activities: createActivities({ gateway: options.gateway }),
     ...options.overrides,

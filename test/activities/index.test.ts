@@ -17,12 +17,37 @@ const request: PayoutRequest = {
   recipientName: 'Li Lei',
   accountNumber: '6228480000000000000',
 };
+const input = { request, platformId: 'PF0002', origin: 'initial' as const };
+const found: QueryOutcome = {
+  kind: 'found',
+  order: {
+    payoutId: 'POT1',
+    payoutClId: 'ORDER-1',
+    platformId: 'PF0002',
+    state: 'processing',
+    statusCode: 2,
+    amountCents: 50_000,
+  },
+};
 
+/** A gateway that records its calls and answers from the given functions. */
 function gateway(
-  submit: () => Promise<SubmitOutcome>,
   query: () => Promise<QueryOutcome>,
-): PayoutGateway {
-  return { submitPayout: submit, queryPayout: query };
+  submit: () => Promise<SubmitOutcome> = () => Promise.reject(new Error('unused')),
+) {
+  const calls: string[] = [];
+  const gw: PayoutGateway = {
+    platformId: 'PF0002',
+    queryPayout: () => {
+      calls.push('query');
+      return query();
+    },
+    submitPayout: () => {
+      calls.push('create');
+      return submit();
+    },
+  };
+  return { gw, calls };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -35,89 +60,106 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
   throw new Error('expected an ApplicationFailure');
 }
 
-describe('createActivities', () => {
+describe('submitPayout: the gateway is asked before every create', () => {
   const env = new MockActivityEnvironment();
 
-  it('passes the submit outcome through, unknown included', async () => {
+  it('creates once when the gateway has no order, and passes the outcome through', async () => {
     const unknown: SubmitOutcome = {
       kind: 'unknown',
       reason: 'timeout',
-      detail: 'headers timeout after 10000 ms',
+      detail: 'headers timeout',
     };
-    const acts = createActivities({
-      gateway: gateway(
-        () => Promise.resolve(unknown),
-        () => Promise.reject(new Error('unused')),
-      ),
-    });
-    await expect(
-      env.run(acts.submitPayout, { request, origin: 'initial' as const }),
-    ).resolves.toEqual(unknown);
-  });
-
-  it('turns a request the gateway rules refuse into a non-retryable failure (nothing was sent)', async () => {
-    const acts = createActivities({
-      gateway: gateway(
-        () =>
-          Promise.reject(
-            new ValidationError('payout request', [{ field: 'notify_url', rule: 'must be https' }]),
-          ),
-        () => Promise.reject(new Error('unused')),
-      ),
-    });
-    const failure = await failureOf(
-      env.run(acts.submitPayout, { request, origin: 'initial' as const }),
+    const { gw, calls } = gateway(
+      () => Promise.resolve({ kind: 'not-found' }),
+      () => Promise.resolve(unknown),
     );
-    expect(failure.type).toBe(ActivityFailureType.InvalidPayoutRequest);
-    expect(failure.nonRetryable).toBe(true);
-    expect(failure.message).toContain('notify_url: must be https');
+    const acts = createActivities({ gateway: gw });
+    await expect(env.run(acts.submitPayout, input)).resolves.toEqual({
+      kind: 'sent',
+      outcome: unknown,
+    });
+    expect(calls).toEqual(['query', 'create']);
   });
 
-  it('returns query answers the workflow can act on', async () => {
-    const notFound: QueryOutcome = { kind: 'not-found' };
-    const acts = createActivities({
-      gateway: gateway(
-        () => Promise.reject(new Error('unused')),
-        () => Promise.resolve(notFound),
-      ),
+  it.each<[string, QueryOutcome]>([
+    ['found', found],
+    ['a mismatch', { kind: 'mismatch', field: 'amount', expected: '50000', actual: '1' }],
+  ])('sends nothing when the pre-check reports %s', async (_, precheck) => {
+    const { gw, calls } = gateway(() => Promise.resolve(precheck));
+    const acts = createActivities({ gateway: gw });
+    await expect(env.run(acts.submitPayout, input)).resolves.toEqual({ kind: 'exists', precheck });
+    expect(calls).toEqual(['query']);
+  });
+
+  it.each<[string, QueryOutcome]>([
+    ['no answer', { kind: 'unavailable', reason: 'timeout', detail: 'x' }],
+    ['a bad sign', { kind: 'bad-signature', detail: 'x' }],
+  ])('sends nothing when the pre-check gets %s', async (_, precheck) => {
+    const { gw, calls } = gateway(() => Promise.resolve(precheck));
+    const acts = createActivities({ gateway: gw });
+    await expect(env.run(acts.submitPayout, input)).resolves.toEqual({
+      kind: 'not-sent',
+      reason: 'precheck-unanswered',
+      precheck,
     });
-    await expect(
-      env.run(acts.queryPayoutStatus, { merchantOrderId: 'ORDER-1', amountCents: 50_000 }),
-    ).resolves.toEqual(notFound);
+    expect(calls).toEqual(['query']);
+  });
+
+  it('a request the gateway rules refuse before sending is known not sent', async () => {
+    const { gw } = gateway(
+      () => Promise.resolve({ kind: 'not-found' }),
+      () =>
+        Promise.reject(new ValidationError('payout request', [{ field: 'name', rule: 'no &' }])),
+    );
+    const acts = createActivities({ gateway: gw });
+    await expect(env.run(acts.submitPayout, input)).resolves.toMatchObject({
+      kind: 'not-sent',
+      reason: 'unsendable',
+      detail: expect.stringContaining('name: no &') as unknown,
+    });
+  });
+
+  it('a payout for another merchant fails non-retryably before any call', async () => {
+    const { gw, calls } = gateway(() => Promise.resolve({ kind: 'not-found' }));
+    const acts = createActivities({ gateway: gw });
+    const failure = await failureOf(env.run(acts.submitPayout, { ...input, platformId: 'PF0003' }));
+    expect(failure.type).toBe(ActivityFailureType.PlatformMismatch);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('PF0003');
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('queryPayoutStatus', () => {
+  const env = new MockActivityEnvironment();
+  const query = { merchantOrderId: 'ORDER-1', amountCents: 50_000 };
+
+  it('returns answers the workflow can act on, a refusal of our token included', async () => {
+    for (const outcome of [
+      { kind: 'not-found' },
+      found,
+      { kind: 'bad-signature', detail: 'x' },
+      {
+        kind: 'unavailable',
+        reason: 'gateway-error',
+        code: '0006',
+        detail: 'Invalid Authorization',
+      },
+    ] as QueryOutcome[]) {
+      const acts = createActivities({ gateway: gateway(() => Promise.resolve(outcome)).gw });
+      await expect(env.run(acts.queryPayoutStatus, query)).resolves.toEqual(outcome);
+    }
   });
 
   it('throws a retryable failure when the query gets no usable answer', async () => {
     const acts = createActivities({
-      gateway: gateway(
-        () => Promise.reject(new Error('unused')),
-        () => Promise.resolve({ kind: 'unavailable', reason: 'http-status', detail: 'HTTP 502' }),
-      ),
+      gateway: gateway(() =>
+        Promise.resolve({ kind: 'unavailable', reason: 'http-status', detail: 'HTTP 502' }),
+      ).gw,
     });
-    const failure = await failureOf(
-      env.run(acts.queryPayoutStatus, { merchantOrderId: 'ORDER-1', amountCents: 1 }),
-    );
+    const failure = await failureOf(env.run(acts.queryPayoutStatus, query));
     expect(failure.type).toBe(ActivityFailureType.GatewayUnavailable);
     expect(failure.nonRetryable).toBe(false);
     expect(failure.message).toContain('HTTP 502');
-  });
-
-  it('does not retry a query whose credentials the gateway refused', async () => {
-    const acts = createActivities({
-      gateway: gateway(
-        () => Promise.reject(new Error('unused')),
-        () =>
-          Promise.resolve({
-            kind: 'unavailable',
-            reason: 'gateway-error',
-            code: '0006',
-            detail: 'Invalid Authorization',
-          }),
-      ),
-    });
-    const failure = await failureOf(
-      env.run(acts.queryPayoutStatus, { merchantOrderId: 'ORDER-1', amountCents: 1 }),
-    );
-    expect(failure.type).toBe(ActivityFailureType.GatewayAuthorizationRejected);
-    expect(failure.nonRetryable).toBe(true);
   });
 });

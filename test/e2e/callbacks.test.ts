@@ -8,7 +8,7 @@ import { PayoutNotFoundError } from '../../src/client/index.js';
 import { createGatewayClient } from '../../src/gateway/client.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { CALLBACK_PATH, E2E_MERCHANT, useE2e } from './harness.js';
-import { createCounts, entriesOf, eventually } from './support.js';
+import { createCounts, entriesOf, eventually, evidenceOf, checksOf } from './support.js';
 
 /**
  * A check 30 s away: only a callback can make these payouts final within the test. The first
@@ -46,6 +46,7 @@ describe.concurrent('callbacks', () => {
     const startedAt = Date.now();
     await e2e().start(request, CALLBACK_ONLY);
     const result = await payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 10_000 });
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
     const elapsed = Date.now() - startedAt;
 
     // The first check was 30 s away: the callback is what made it final, within seconds.
@@ -56,14 +57,14 @@ describe.concurrent('callbacks', () => {
       gatewayState: 'success',
       resolvedBy: { by: 'callback-confirmed-by-query', afterEscalation: null },
     });
-    const callbacks = entriesOf(result.evidence, 'callback');
+    const callbacks = entriesOf(evidence, 'callback');
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({
       note: 'new',
       notification: { payoutClId: request.merchantOrderId, state: 'success' },
     });
     // One query, after the callback, confirmed it.
-    const queries = entriesOf(result.evidence, 'query');
+    const queries = checksOf(evidence);
     expect(queries).toHaveLength(1);
     expect(queries[0]?.seq).toBeGreaterThan(callbacks[0]?.seq ?? Infinity);
     expect(sandbox.record(request.merchantOrderId).callbacks[0]).toMatchObject({
@@ -78,15 +79,17 @@ describe.concurrent('callbacks', () => {
     const request = e2e().request('DUP-');
     await e2e().start(request, CALLBACK_ONLY);
     const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
     expect(result).toMatchObject({
       status: 'SUCCEEDED',
       resolvedBy: { by: 'callback-confirmed-by-query' },
     });
-    const callbacks = entriesOf(result.evidence, 'callback');
-    expect(callbacks.map((c) => c.note)).toEqual(['new', 'duplicate']);
+    const callbacks = entriesOf(evidence, 'callback');
+    // A repeat costs a count, not evidence.
+    expect(callbacks.map((c) => c.note)).toEqual(['new']);
     // The duplicate started no query of its own: one query activity (with its retries).
-    expect(entriesOf(result.evidence, 'query')).toHaveLength(1);
+    expect(checksOf(evidence)).toHaveLength(1);
     const deliveries = sandbox.record(request.merchantOrderId).callbacks;
     expect(deliveries.map((d) => [d.delivery, d.acknowledged])).toEqual([
       ['copy-1', true],
@@ -100,6 +103,7 @@ describe.concurrent('callbacks', () => {
     const request = e2e().request('DEMO-BADCB-');
     await e2e().start(request);
     const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
     // Every attempt (3) was refused, so the sandbox gave up.
     const deliveries = await eventually('every callback attempt', () => {
       const seen = sandbox.record(request.merchantOrderId).callbacks;
@@ -119,8 +123,8 @@ describe.concurrent('callbacks', () => {
       gatewayState: 'success',
       resolvedBy: { by: 'query', afterEscalation: null },
     });
-    expect(entriesOf(result.evidence, 'callback')).toEqual([]);
-    expect(entriesOf(result.evidence, 'callback-invalid')).toEqual([]);
+    expect(entriesOf(evidence, 'callback')).toEqual([]);
+    expect(entriesOf(evidence, 'callback-invalid')).toEqual([]);
     expect(
       receiverLog.entries.filter(
         (e) => e.message === 'callback refused' && e.context['reason'] === 'bad-signature',
@@ -137,18 +141,19 @@ describe.concurrent('callbacks', () => {
     const request = e2e().request('OOO-');
     await e2e().start(request, CALLBACK_ONLY);
     const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
     expect(result).toMatchObject({
       status: 'SUCCEEDED',
       gatewayState: 'success',
       resolvedBy: { by: 'callback-confirmed-by-query' },
     });
-    const callbacks = entriesOf(result.evidence, 'callback');
+    const callbacks = entriesOf(evidence, 'callback');
     expect(callbacks.map((c) => [c.note, c.notification.state])).toEqual([
       ['new', 'success'],
       ['stale', 'processing'],
     ]);
-    expect(entriesOf(result.evidence, 'escalation')).toEqual([]);
+    expect(entriesOf(evidence, 'escalation')).toEqual([]);
     expect(
       sandbox.record(request.merchantOrderId).callbacks.map((d) => [d.delivery, d.acknowledged]),
     ).toEqual([

@@ -6,10 +6,10 @@
 import { describe, it } from 'vitest';
 import { DecisionRejectedError, type OperatorDecisionInput } from '../../src/client/index.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
-import { operatorDecisionSignal } from '../../workflows/definitions.js';
-import type { PayoutStatusView } from '../../workflows/types.js';
+import { operatorDecisionSignal } from '../../workflows/api.js';
+import type { PayoutStatusView } from '../../workflows/api.js';
 import { useE2e, type E2e } from './harness.js';
-import { createCounts, entriesOf, eventually, waitForStatus } from './support.js';
+import { createCounts, entriesOf, eventually, waitForStatus, evidenceOf } from './support.js';
 
 const RESUBMIT_RULE = 'the first create of RESUB- orders is lost';
 const RULES: RuleInput[] = [
@@ -17,11 +17,6 @@ const RULES: RuleInput[] = [
     name: RESUBMIT_RULE,
     match: { payoutClIdPrefix: 'RESUB-' },
     scenario: { create: { kind: 'lost' } },
-  },
-  {
-    name: 'failed order whose query answers carry a bad sign',
-    match: { payoutClIdPrefix: 'CONFLICT-' },
-    scenario: { outcome: 'failed', queries: { badSign: true }, callbacks: { send: false } },
   },
   {
     name: 'stays processing',
@@ -35,12 +30,12 @@ const OPERATOR = { operatorId: 'ops-alice', reason: 'checked with the gateway su
 /** Review checks 30 s apart: nothing moves the payout while the test looks. */
 const QUIET_REVIEW = { reviewCheckInterval: '30s' } as const;
 
-/** A payout in NEEDS_REVIEW on a conflict (bad signature); only a person can resolve it. */
-async function inConflict(x: E2e): Promise<PayoutStatusView> {
-  const request = x.request('CONFLICT-');
+/** A payout in NEEDS_REVIEW: its create was lost, the gateway has no order. */
+async function inReview(x: E2e): Promise<PayoutStatusView> {
+  const request = x.request('DEMO-LOST-');
   await x.start(request, QUIET_REVIEW);
   const view = await waitForStatus(x, request.merchantOrderId, 'NEEDS_REVIEW');
-  if (view.escalation?.reason !== 'conflict-bad-signature') {
+  if (view.escalation?.reason !== 'not-found-after-unknown-submit') {
     throw new Error(`unexpected escalation ${JSON.stringify(view.escalation)}`);
   }
   return view;
@@ -56,7 +51,7 @@ describe.concurrent('operator decisions', () => {
     expect,
   }) => {
     const { payouts, sandbox } = e2e();
-    const { merchantOrderId } = await inConflict(e2e());
+    const { merchantOrderId } = await inReview(e2e());
     const receipt = await payouts.resolvePayout(merchantOrderId, {
       action: 'confirm-failed',
       ...OPERATOR,
@@ -64,14 +59,15 @@ describe.concurrent('operator decisions', () => {
     expect(receipt).toEqual({ accepted: true, action: 'confirm-failed', status: 'FAILED' });
 
     const result = await payouts.waitForPayout(merchantOrderId, { timeoutMs: 10_000 });
+    const evidence = await evidenceOf(e2e(), merchantOrderId);
     expect(result).toMatchObject({
       status: 'FAILED',
       resolvedBy: { by: 'operator', action: 'confirm-failed', ...OPERATOR },
     });
-    expect(entriesOf(result.evidence, 'decision')).toMatchObject([
+    expect(entriesOf(evidence, 'decision')).toMatchObject([
       { via: 'update', accepted: true, decision: { action: 'confirm-failed', ...OPERATOR } },
     ]);
-    expect(createCounts(sandbox, merchantOrderId)).toEqual({ calls: 1, created: 1 });
+    expect(createCounts(sandbox, merchantOrderId)).toEqual({ calls: 1, created: 0 });
 
     // A final payout takes no further decision.
     await expect(
@@ -82,17 +78,16 @@ describe.concurrent('operator decisions', () => {
 
   it('confirm-failed as a raw signal: FAILED, resolved by the operator', async ({ expect }) => {
     const { payouts } = e2e();
-    const { merchantOrderId } = await inConflict(e2e());
+    const { merchantOrderId } = await inReview(e2e());
     await signal(e2e(), merchantOrderId, { action: 'confirm-failed', ...OPERATOR });
 
     const result = await payouts.waitForPayout(merchantOrderId, { timeoutMs: 10_000 });
+    const evidence = await evidenceOf(e2e(), merchantOrderId);
     expect(result).toMatchObject({
       status: 'FAILED',
       resolvedBy: { by: 'operator', action: 'confirm-failed', ...OPERATOR },
     });
-    expect(entriesOf(result.evidence, 'decision')).toMatchObject([
-      { via: 'signal', accepted: true },
-    ]);
+    expect(entriesOf(evidence, 'decision')).toMatchObject([{ via: 'signal', accepted: true }]);
   });
 
   it('an invalid decision is refused by the update, by rule, and changes nothing', async ({
@@ -100,7 +95,7 @@ describe.concurrent('operator decisions', () => {
   }) => {
     const { payouts } = e2e();
     // In review, but without a reason.
-    const review = await inConflict(e2e());
+    const review = await inReview(e2e());
     const noReason = payouts.resolvePayout(review.merchantOrderId, {
       action: 'confirm-succeeded',
       operatorId: 'ops-alice',
@@ -111,7 +106,13 @@ describe.concurrent('operator decisions', () => {
       rule: 'invalid-input',
       message: expect.stringContaining('reason') as string,
     });
-    expect(await payouts.getPayout(review.merchantOrderId)).toEqual(review);
+    // Refused: nothing changed but the record of the refusal.
+    expect(await payouts.getPayout(review.merchantOrderId)).toMatchObject({
+      status: 'NEEDS_REVIEW',
+      escalation: review.escalation,
+      resolution: null,
+      lastRefusedDecision: { rule: 'invalid-input', via: 'update', operatorId: 'ops-alice' },
+    });
 
     // Valid, but the payout is still confirming on its own (its next check is 30 s away).
     const confirming = e2e().request('STUCK-');
@@ -125,28 +126,32 @@ describe.concurrent('operator decisions', () => {
       name: 'DecisionRejectedError',
       rule: 'only-in-needs-review',
     });
-    expect(await payouts.getPayout(confirming.merchantOrderId)).toEqual(before);
+    expect(await payouts.getPayout(confirming.merchantOrderId)).toMatchObject({
+      status: before.status,
+      nextCheckAt: before.nextCheckAt,
+      lastRefusedDecision: { rule: 'only-in-needs-review' },
+    });
   });
 
-  it('the same invalid decisions as signals are visible as lastRejectedDecision', async ({
+  it('the same invalid decisions as signals are visible as lastRefusedDecision', async ({
     expect,
   }) => {
     const { payouts } = e2e();
-    const review = await inConflict(e2e());
+    const review = await inReview(e2e());
     await signal(e2e(), review.merchantOrderId, {
       action: 'confirm-succeeded',
       operatorId: 'ops-bob',
     });
     const refused = await eventually('the refusal to show', async () => {
       const view = await payouts.getPayout(review.merchantOrderId);
-      return view.lastRejectedDecision !== null ? view : undefined;
+      return view.lastRefusedDecision !== null ? view : undefined;
     });
-    expect(refused.lastRejectedDecision).toMatchObject({
+    expect(refused.lastRefusedDecision).toMatchObject({
       rule: 'invalid-input',
       action: 'confirm-succeeded',
       operatorId: 'ops-bob',
     });
-    expect(refused.lastRejectedDecision?.message).toContain('reason');
+    expect(refused.lastRefusedDecision?.message).toContain('reason');
     expect(refused).toMatchObject({
       status: 'NEEDS_REVIEW',
       escalation: review.escalation,
@@ -162,12 +167,12 @@ describe.concurrent('operator decisions', () => {
     await signal(e2e(), confirming.merchantOrderId, { action: 'confirm-succeeded', ...OPERATOR });
     const stillConfirming = await eventually('the refusal to show', async () => {
       const view = await payouts.getPayout(confirming.merchantOrderId);
-      return view.lastRejectedDecision !== null ? view : undefined;
+      return view.lastRefusedDecision !== null ? view : undefined;
     });
     expect(stillConfirming).toMatchObject({
       status: 'CONFIRMING',
       resolution: null,
-      lastRejectedDecision: { rule: 'only-in-needs-review', operatorId: OPERATOR.operatorId },
+      lastRefusedDecision: { rule: 'only-in-needs-review', operatorId: OPERATOR.operatorId },
     });
   });
 
@@ -187,6 +192,7 @@ describe.concurrent('operator decisions', () => {
     });
     expect(receipt).toEqual({ accepted: true, action: 'resubmit', status: 'SUBMITTING' });
     const result = await payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 15_000 });
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
     const record = sandbox.record(request.merchantOrderId);
     expect(record.creates.map((c) => [c.created, c.outcome])).toEqual([
@@ -199,15 +205,15 @@ describe.concurrent('operator decisions', () => {
       resolvedBy: { afterEscalation: null },
     });
     expect(['query', 'callback-confirmed-by-query']).toContain(result.resolvedBy.by);
-    const submits = entriesOf(result.evidence, 'submit');
+    const submits = entriesOf(evidence, 'create');
     expect(submits.map((s) => [s.origin, s.outcome.kind])).toEqual([
       ['initial', 'unknown'],
       ['operator-resubmit', 'accepted'],
     ]);
-    const decision = entriesOf(result.evidence, 'decision')[0];
+    const decision = entriesOf(evidence, 'decision')[0];
     expect(decision).toMatchObject({ accepted: true, decision: { action: 'resubmit' } });
     expect(submits[1]?.seq).toBeGreaterThan(decision?.seq ?? Infinity);
-    expect((await payouts.getPayout(request.merchantOrderId)).submits).toBe(2);
+    expect((await payouts.getPayout(request.merchantOrderId)).creates).toBe(2);
   });
 
   it('keep-waiting moves the deadline', async ({ expect }) => {

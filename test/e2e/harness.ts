@@ -29,9 +29,9 @@ import { DEMO_RULE_INPUTS } from '../../src/sandbox/demo-rules.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { createPayoutWorker } from '../../src/worker/create-worker.js';
-import { payoutWorkflowId } from '../../workflows/definitions.js';
+import { payoutWorkflowId } from '../../workflows/api.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
-import { payoutPolicySchema } from '../../workflows/policy.js';
+import { parsePayoutPolicy } from '../../workflows/policy.js';
 import { createMemoryLogger } from '../support/logger.js';
 import { startDevServerEnv } from '../support/temporal.js';
 
@@ -73,6 +73,7 @@ export const FAST_POLICY = {
   firstCheckDelay: '200ms',
   maxCheckDelay: '1s',
   notFoundGrace: '3s',
+  rejectionConfirmWindow: '1s',
   reviewCheckInterval: '500ms',
   callbackConfirmDelay: '200ms',
   submitTimeout: '10s',
@@ -262,7 +263,9 @@ export function useE2e(options: E2eOptions): () => E2e {
 
 /** The workflow's activity timeouts must outlast one gateway call, or a create is cut off. */
 function assertActivityTimeoutsExceed(deadlineMs: number): void {
-  const policy = payoutPolicySchema.parse(FAST_POLICY);
+  const parsed = parsePayoutPolicy(FAST_POLICY);
+  if (!parsed.ok) throw new Error(`FAST_POLICY: ${JSON.stringify(parsed.issues)}`);
+  const policy = parsed.policy;
   if (policy.submitTimeout <= deadlineMs || policy.queryTimeout <= deadlineMs) {
     throw new Error(
       `activity timeouts (${policy.submitTimeout}, ${policy.queryTimeout} ms) must exceed the gateway deadline ${deadlineMs} ms`,

@@ -14,9 +14,17 @@ import {
   AmountCentsKey,
   PayoutStatusKey,
   PlatformIdKey,
-} from '../../workflows/search-attributes.js';
+} from '../../workflows/api.js';
 import { E2E_MERCHANT, useE2e } from './harness.js';
-import { createCounts, entriesOf, eventually, historyText, listWorkflows } from './support.js';
+import {
+  createCounts,
+  entriesOf,
+  eventually,
+  historyText,
+  listWorkflows,
+  evidenceOf,
+  checksOf,
+} from './support.js';
 
 const e2e = useE2e({ name: 'start' });
 
@@ -34,6 +42,8 @@ describe.concurrent('starting payouts', () => {
     });
 
     const result = await payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 15_000 });
+
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
     const order = sandbox.order(request.merchantOrderId);
     expect(order?.statusName).toBe('success');
     expect(result).toMatchObject({
@@ -46,19 +56,19 @@ describe.concurrent('starting payouts', () => {
     expect(result.resolvedBy).toMatchObject({ afterEscalation: null });
     expect(['query', 'callback-confirmed-by-query']).toContain(result.resolvedBy.by);
     expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-    const submits = entriesOf(result.evidence, 'submit');
+    const submits = entriesOf(evidence, 'create');
     expect(submits).toHaveLength(1);
     expect(submits[0]).toMatchObject({
       origin: 'initial',
       outcome: { kind: 'accepted', payoutId: order?.payoutId },
     });
-    expect(entriesOf(result.evidence, 'query').at(-1)).toMatchObject({
+    expect(checksOf(evidence).at(-1)).toMatchObject({
       outcome: { kind: 'found', order: { state: 'success', payoutId: order?.payoutId } },
     });
 
     // The status query of the finished payout says the same.
     const view = await payouts.getPayout(request.merchantOrderId);
-    expect(view).toMatchObject({ status: 'SUCCEEDED', payoutId: order?.payoutId, submits: 1 });
+    expect(view).toMatchObject({ status: 'SUCCEEDED', payoutId: order?.payoutId, creates: 1 });
   });
 
   it('starting twice at once, and again after the end: one workflow, one create', async ({
@@ -71,6 +81,7 @@ describe.concurrent('starting payouts', () => {
     expect(new Set(both.map((s) => s.workflowId)).size).toBe(1);
 
     const result = await payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 15_000 });
+
     expect(result.status).toBe('SUCCEEDED');
     const again = await e2e().start(request);
     expect(again).toMatchObject({ created: false, workflowId: both[0]?.workflowId });

@@ -7,7 +7,7 @@
 import { describe, it } from 'vitest';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { useE2e } from './harness.js';
-import { createCounts, entriesOf } from './support.js';
+import { createCounts, entriesOf, evidenceOf, checksOf } from './support.js';
 
 /** Each unknown kind, created at the gateway, no callback: only polling can confirm it. */
 const UNKNOWN_KINDS = [
@@ -52,6 +52,7 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
       const request = e2e().request(prefix);
       await e2e().start(request);
       const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
       const order = sandbox.order(request.merchantOrderId);
       expect(result).toMatchObject({
@@ -61,10 +62,10 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
         resolvedBy: { by: 'query', afterEscalation: null },
       });
       expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-      const submits = entriesOf(result.evidence, 'submit');
+      const submits = entriesOf(evidence, 'create');
       expect(submits).toHaveLength(1);
       expect(submits[0]?.outcome).toMatchObject({ kind: 'unknown', reason });
-      expect(entriesOf(result.evidence, 'query').length).toBeGreaterThanOrEqual(1);
+      expect(checksOf(evidence).length).toBeGreaterThanOrEqual(1);
       expect(sandbox.record(request.merchantOrderId).queries.length).toBeGreaterThanOrEqual(1);
     },
   );
@@ -74,6 +75,7 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
     const request = e2e().request('UFAIL-');
     await e2e().start(request);
     const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
     expect(result).toMatchObject({
       status: 'FAILED',
@@ -82,11 +84,11 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
       resolvedBy: { by: 'query', afterEscalation: null },
     });
     expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-    expect(entriesOf(result.evidence, 'submit')[0]?.outcome).toMatchObject({
+    expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
       kind: 'unknown',
       reason: 'timeout',
     });
-    expect(entriesOf(result.evidence, 'query').at(-1)?.outcome).toMatchObject({
+    expect(checksOf(evidence).at(-1)?.outcome).toMatchObject({
       kind: 'found',
       order: { state: 'failed', memo: 'Recipient account is frozen' },
     });
@@ -104,6 +106,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       const request = e2e().request(prefix);
       await e2e().start(request);
       const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
       expect(result).toMatchObject({
         status: 'REJECTED',
@@ -116,14 +119,17 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       expect(record.creates[0]).toMatchObject({ created: false, outcome: code });
       expect(record.queries.length).toBeGreaterThanOrEqual(1);
       expect(sandbox.order(request.merchantOrderId)).toBeUndefined();
-      expect(entriesOf(result.evidence, 'submit')[0]?.outcome).toMatchObject({
+      expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
         kind: 'rejected',
         code,
       });
       // The rejection became final only after a query found no order.
-      const kinds = result.evidence.entries.map((e) => e.kind);
-      expect(kinds.indexOf('query')).toBeGreaterThan(kinds.indexOf('submit'));
-      expect(entriesOf(result.evidence, 'query').at(-1)?.outcome).toEqual({ kind: 'not-found' });
+      // Not-found answers spanning the confirmation window came after the rejected create.
+      const checks = checksOf(evidence);
+      expect(checks.every((c) => c.outcome.kind === 'not-found')).toBe(true);
+      const created = Date.parse(entriesOf(evidence, 'create')[0]?.at ?? '');
+      const last = checks.at(-1);
+      expect(Date.parse(last?.lastAt ?? last?.at ?? '') - created).toBeGreaterThanOrEqual(1_000);
     },
   );
 
@@ -137,6 +143,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       const request = e2e().request(prefix);
       await e2e().start(request);
       const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
 
       const order = sandbox.order(request.merchantOrderId);
       expect(result).toMatchObject({ status, payoutId: order?.payoutId, gatewayState: state });
@@ -144,7 +151,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       const record = sandbox.record(request.merchantOrderId);
       expect(record.creates).toHaveLength(1);
       expect(record.creates[0]).toMatchObject({ created: true, outcome: code });
-      expect(entriesOf(result.evidence, 'submit')[0]?.outcome).toMatchObject({
+      expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
         kind: 'rejected',
         code,
       });

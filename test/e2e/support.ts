@@ -1,8 +1,8 @@
 /** Small helpers of the e2e tests: waiting in real time, evidence, sandbox records, visibility. */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { SandboxGateway } from '../../src/sandbox/server.js';
-import type { EvidenceEntry, EvidenceLog } from '../../workflows/evidence.js';
-import type { PayoutStatus, PayoutStatusView } from '../../workflows/types.js';
+import type { PayoutStatus, PayoutStatusView } from '../../workflows/api.js';
+import type { EvidenceEntry, EvidenceLog } from '../../workflows/state.js';
 import type { E2e } from './harness.js';
 
 /**
@@ -62,6 +62,16 @@ export function entriesOf<K extends EvidenceEntry['kind']>(
   kind: K,
 ): Extract<EvidenceEntry, { kind: K }>[] {
   return log.entries.filter((e): e is Extract<EvidenceEntry, { kind: K }> => e.kind === kind);
+}
+
+/** The evidence of a payout, final ones too (the result does not repeat it). */
+export async function evidenceOf(e2e: E2e, merchantOrderId: string): Promise<EvidenceLog> {
+  return (await e2e.payouts.getPayout(merchantOrderId)).evidence;
+}
+
+/** The status checks among the evidence (not the submit's pre-check). */
+export function checksOf(log: EvidenceLog): Extract<EvidenceEntry, { kind: 'query' }>[] {
+  return entriesOf(log, 'query').filter((e) => e.purpose === 'check');
 }
 
 /** How many create calls for the order the sandbox received, and how many created an order. */

@@ -207,6 +207,7 @@ describe.each(MATRIX)(
         field: 'amount',
         expected: '50000',
         actual: '50001',
+        order: expect.objectContaining({ amountCents: 50_001, payoutClId: clId }) as unknown,
       });
       const ok = id('DEMO-OK-', 5);
       await client.submitPayout(payout(ok));

@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
-import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
 
 /**
  * Starts a time-skipping test server on a free port (for workflows with long timers).

@@ -4,25 +4,29 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import type { PayoutActivities, SubmitPayoutInput } from '../../activities/types.js';
+import type { PayoutActivities, SubmitPayoutInput, SubmitResult } from '../../activities/types.js';
 import type { QueryOutcome, SubmitOutcome } from '../../src/gateway/types.js';
 import type { PayoutRequest } from '../../src/payout/request.js';
 import {
+  AmountCentsKey,
+  MerchantOrderIdKey,
+  PAYOUT_SEARCH_ATTRIBUTES,
   PAYOUT_WORKFLOW_TYPE,
+  PayoutStatusKey,
+  PlatformIdKey,
   payoutStatusQuery,
   payoutWorkflowId,
-} from '../../workflows/definitions.js';
+  type PayoutResult,
+  type PayoutStatusView,
+} from '../../workflows/api.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import type { PayoutPolicyInput } from '../../workflows/policy.js';
-import {
-  PAYOUT_SEARCH_ATTRIBUTES,
-  PayoutStatusKey,
-  payoutStartSearchAttributes,
-} from '../../workflows/search-attributes.js';
-import type { PayoutResult, PayoutStatusView } from '../../workflows/types.js';
 
-/** What the scripted submit does: answer, throw (a crash), or hang past its timeout. */
-export type SubmitStep = SubmitOutcome | 'throw' | 'hang';
+/**
+ * What the scripted submit does: a create outcome (after a pre-check that found nothing), a whole
+ * submit result, throw (a crash), throw `PlatformMismatch`, or hang past its timeout.
+ */
+export type SubmitStep = SubmitOutcome | SubmitResult | 'throw' | 'hang' | 'platform-mismatch';
 /** What the scripted query does: answer, or throw (the gateway is down). */
 export type QueryStep = QueryOutcome | 'throw';
 
@@ -33,6 +37,8 @@ export type QueryStep = QueryOutcome | 'throw';
 export class ScriptedGateway {
   readonly submits: SubmitPayoutInput[] = [];
   queries = 0;
+  /** Each query answers after this long (real time), e.g. to send a decision while it runs. */
+  queryDelayMs = 0;
   private queryIndex = 0;
   constructor(
     private readonly submitSteps: SubmitStep[],
@@ -51,24 +57,28 @@ export class ScriptedGateway {
         const step = this.submitSteps.shift();
         if (step === undefined) throw new Error('the script has no further submit');
         if (step === 'throw') throw new Error('worker crashed during the create call');
+        if (step === 'platform-mismatch') {
+          throw ApplicationFailure.nonRetryable('for merchant X, not PF0002', 'PlatformMismatch');
+        }
         if (step === 'hang') {
           await new Promise((resolve) => setTimeout(resolve, 600));
-          return { kind: 'accepted', payoutId: 'POT-LATE' };
+          return { kind: 'sent', outcome: { kind: 'accepted', payoutId: 'POT-LATE' } };
         }
-        return step;
+        return 'outcome' in step || step.kind === 'exists' || step.kind === 'not-sent'
+          ? step
+          : { kind: 'sent', outcome: step };
       },
-      queryPayoutStatus: (input) => {
+      queryPayoutStatus: async (input) => {
         this.queries += 1;
+        if (this.queryDelayMs > 0) await new Promise((r) => setTimeout(r, this.queryDelayMs));
         const step = this.querySteps[Math.min(this.queryIndex, this.querySteps.length - 1)];
         this.queryIndex += 1;
         if (step === undefined) throw new Error('the script has no query answer');
         if (step === 'throw') throw ApplicationFailure.retryable('gateway answered 503');
         // A found order is the one asked about (each test uses its own merchant order id).
-        return Promise.resolve(
-          step.kind === 'found'
-            ? { ...step, order: { ...step.order, payoutClId: input.merchantOrderId } }
-            : step,
-        );
+        return step.kind === 'found'
+          ? { ...step, order: { ...step.order, payoutClId: input.merchantOrderId } }
+          : step;
       },
     };
   }
@@ -155,19 +165,40 @@ export class TestContext {
     readonly taskQueue: string,
   ) {}
 
-  /** Starts a payout the way the client library will: by its payout workflow id, with the SAs. */
+  /**
+   * Starts a payout the way the client library does: by its payout workflow id, with the search
+   * attributes (`bare`: as `temporal workflow start` would, without them). `extra` adds fields
+   * to the input, as a forger would.
+   */
   async start(
     request: PayoutRequest = newRequest(),
     policy?: PayoutPolicyInput,
-    workflowId = payoutWorkflowId(PLATFORM_ID, request.merchantOrderId),
+    options: { workflowId?: string; bare?: boolean; extra?: Record<string, unknown> } = {},
   ): Promise<PayoutHandle> {
+    const workflowId = options.workflowId ?? payoutWorkflowId(PLATFORM_ID, request.merchantOrderId);
     const handle = await this.env.client.workflow.start<typeof payoutWorkflow>(
       PAYOUT_WORKFLOW_TYPE,
       {
         taskQueue: this.taskQueue,
         workflowId,
-        args: [{ request, platformId: PLATFORM_ID, ...(policy ? { policy } : {}) }],
-        typedSearchAttributes: payoutStartSearchAttributes(request, PLATFORM_ID),
+        args: [
+          {
+            request,
+            platformId: PLATFORM_ID,
+            ...(policy ? { policy } : {}),
+            ...(options.extra ?? {}),
+          },
+        ],
+        ...(options.bare
+          ? {}
+          : {
+              typedSearchAttributes: [
+                { key: PayoutStatusKey, value: 'SUBMITTING' },
+                { key: MerchantOrderIdKey, value: request.merchantOrderId },
+                { key: PlatformIdKey, value: PLATFORM_ID },
+                { key: AmountCentsKey, value: request.amountCents },
+              ],
+            }),
       },
     );
     this.handles.push(handle);
@@ -215,7 +246,7 @@ export class TestContext {
     while (Date.now() < until) {
       last = await this.waitFor(handle, () => true, what);
       if (ok(last)) return last;
-      if (last.nextCheckAt !== null && last.resolution === null) {
+      if (last.nextCheckAt !== null && last.resolution === null && last.busy === null) {
         const now = await this.env.currentTimeMs();
         await this.env.sleep(Math.max(1, Date.parse(last.nextCheckAt) - now + 1));
         // Let the fired timer's workflow task and activity run (time is locked again).

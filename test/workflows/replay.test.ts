@@ -50,6 +50,7 @@ describe('replay of recorded payout histories', () => {
         'accepted-then-success.json',
         'unknown-then-failed.json',
         'rejected-confirmed.json',
+        'known-order-followed.json',
         'callback-early.json',
         'escalated-then-operator.json',
         'continued-as-new.json',
