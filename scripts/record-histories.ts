@@ -10,18 +10,19 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PayoutActivities } from '../activities/types.js';
+import type { PayoutActivities, SubmitResult } from '../activities/types.js';
 import type { GatewayOrder, QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
 import { resolveTemporalBinary, toExecutable } from '../src/temporal/provision.js';
 import {
   operatorDecisionUpdate,
   PAYOUT_WORKFLOW_TYPE,
   payoutCallbackSignal,
+  payoutStatusQuery,
   payoutWorkflowId,
-} from '../workflows/definitions.js';
+} from '../workflows/api.js';
 import type { payoutWorkflow } from '../workflows/payout.js';
 import type { PayoutPolicyInput } from '../workflows/policy.js';
-import { PAYOUT_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { PAYOUT_SEARCH_ATTRIBUTES } from '../workflows/api.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}test/workflows/histories`;
@@ -56,7 +57,8 @@ interface Scenario {
   readonly name: string;
   /** How the payout must end; a recording that ends otherwise is refused. */
   readonly expect: 'SUCCEEDED' | 'FAILED' | 'REJECTED';
-  readonly submits: SubmitOutcome[];
+  /** What each submit does: a create outcome (after a pre-check that found nothing), or a whole result. */
+  readonly submits: (SubmitOutcome | SubmitResult)[];
   readonly queries: (id: string) => Step[];
   readonly policy?: PayoutPolicyInput;
   readonly during?: (
@@ -88,6 +90,13 @@ const SCENARIOS: Scenario[] = [
     expect: 'REJECTED',
     submits: [{ kind: 'rejected', code: '0012', message: 'Unsupported bank' }],
     queries: () => [{ kind: 'not-found' }],
+    policy: { rejectionConfirmWindow: '1s' },
+  },
+  {
+    name: 'known-order-followed',
+    expect: 'SUCCEEDED',
+    submits: [{ kind: 'exists', precheck: { kind: 'not-found' } }],
+    queries: (id) => [order(id, 'success', 3)],
   },
   {
     name: 'callback-early',
@@ -103,7 +112,6 @@ const SCENARIOS: Scenario[] = [
         state: 'success',
         statusCode: 3,
         amountCents: 50_000,
-        fields: { status: '3' },
       });
     },
   },
@@ -114,9 +122,10 @@ const SCENARIOS: Scenario[] = [
     queries: () => [{ kind: 'not-found' }],
     policy: { notFoundGrace: '2s' },
     during: async (handle) => {
-      // Wait until it escalates, then an operator confirms the failure.
+      // Wait until it escalates (a refused update would be recorded), then confirm the failure.
       for (let i = 0; i < 200; i += 1) {
-        try {
+        const view = await handle.query(payoutStatusQuery).catch(() => undefined);
+        if (view?.status === 'NEEDS_REVIEW') {
           await handle.executeUpdate(operatorDecisionUpdate, {
             args: [
               {
@@ -127,9 +136,8 @@ const SCENARIOS: Scenario[] = [
             ],
           });
           return;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 100));
         }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error('the payout never escalated');
     },
@@ -139,10 +147,10 @@ const SCENARIOS: Scenario[] = [
     expect: 'SUCCEEDED',
     submits: [{ kind: 'accepted', payoutId: '' }],
     queries: (id) => [
-      ...Array.from({ length: 6 }, () => order(id, 'processing', 2)),
+      ...Array.from({ length: 12 }, () => order(id, 'processing', 2)),
       order(id, 'success', 3),
     ],
-    policy: { maxIterationsPerRun: 3 },
+    policy: { maxRunEvents: 50, firstCheckDelay: '50ms', maxCheckDelay: '50ms' },
   },
 ];
 
@@ -154,8 +162,12 @@ function scripted(scenario: Scenario, id: string): PayoutActivities {
     submitPayout: () => {
       const next = submits.shift();
       if (!next) throw new Error(`${scenario.name}: no further submit scripted`);
+      if (next.kind === 'exists')
+        return Promise.resolve({ ...next, precheck: order(id, 'processing', 2) });
+      if (next.kind === 'sent' || next.kind === 'not-sent') return Promise.resolve(next);
       // The gateway's payout_id is the same in the create answer and in every query answer.
-      return Promise.resolve(next.kind === 'accepted' ? { ...next, payoutId: `POT-${id}` } : next);
+      const outcome = next.kind === 'accepted' ? { ...next, payoutId: `POT-${id}` } : next;
+      return Promise.resolve({ kind: 'sent', outcome });
     },
     queryPayoutStatus: () => {
       const step = queries[Math.min(q, queries.length - 1)];
