@@ -6,7 +6,6 @@
  * stack itself be killed, each child's watchdog ends it. The next start resumes open payouts.
  */
 import { Connection } from '@temporalio/client';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
@@ -17,6 +16,7 @@ import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { DEFAULT_MERCHANT } from '../sandbox/options.js';
 import { startChild, type StackChild } from './child.js';
 import { parseStackConfig } from './config.js';
+import { preparePrivateDataDir, PRIVATE_UMASK, tightenDataFiles } from './data-dir.js';
 import { canConnect, waitForPort } from './wait.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   stopOnSignals();
   const config = parseStackConfig(process.env);
   const dataDir = resolve(projectRoot, config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Inherited by every child: the SQLite file the dev server creates is private from the start.
+  process.umask(PRIVATE_UMASK);
+  preparePrivateDataDir(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env };
 
   /** Starts a child the stack cannot run without: its end ends the stack. */
@@ -151,6 +153,8 @@ async function main(): Promise<void> {
       60_000,
       () => temporal.process.exitCode === null,
     );
+    // The dev server created its SQLite file by now; the umask made it private, this makes sure.
+    tightenDataFiles(dataDir);
     env['TEMPORAL_ADDRESS'] = `127.0.0.1:${config.temporalPort}`;
     uiUrl = `http://localhost:${config.temporalUiPort}`;
   }

@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killLeftovers, leftovers, startStack, type RunningStack } from './harness.js';
 
@@ -61,5 +63,28 @@ describe('npm start leaves nothing running when it ends', () => {
     stack = await startStack({ via: 'node' });
     process.kill(stack.pgid, 'SIGKILL');
     await expectNothingLeft(stack);
+  }, 120_000);
+
+  it('keeps its data private: the directory 0700, its files 0600, and stops on SIGTERM', async () => {
+    // A data directory from before: world-readable, with a saved sandbox state.
+    const dataDir = mkdtempSync(join(tmpdir(), 'stack-life-'));
+    chmodSync(dataDir, 0o755);
+    const stateFile = join(dataDir, 'sandbox-orders.json');
+    const emptyState = { version: 1, savedAtMs: 0, instance: '0A0B', sequence: 0 };
+    writeFileSync(stateFile, JSON.stringify({ ...emptyState, orders: [], records: [] }), {
+      mode: 0o644,
+    });
+    stack = await startStack({ via: 'node', dataDir });
+
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(dataDir).toString(8)).toBe('700');
+    const files = readdirSync(dataDir);
+    expect(files).toEqual(expect.arrayContaining(['temporal.sqlite', 'sandbox-orders.json']));
+    for (const file of files)
+      expect(`${file} ${mode(join(dataDir, file)).toString(8)}`).toBe(`${file} 600`);
+
+    process.kill(stack.pgid, 'SIGTERM');
+    await expectNothingLeft(stack);
+    expect(await stack.exited).toBe(0);
   }, 120_000);
 });
