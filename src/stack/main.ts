@@ -2,10 +2,10 @@
  * `npm start`: the whole product on one machine, as one process tree with readable logs: a
  * Temporal dev server with SQLite persistence and the Web UI (unless TEMPORAL_ADDRESS points
  * elsewhere), the sandbox gateway (unless GATEWAY_BASE_URL names a real one), the worker and the
- * callback receiver. Ctrl-C stops everything in order; the next start resumes open payouts.
+ * callback receiver. Ctrl-C, SIGTERM or closing the terminal stops everything in order; should the
+ * stack itself be killed, each child's watchdog ends it. The next start resumes open payouts.
  */
 import { Connection } from '@temporalio/client';
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
@@ -16,6 +16,7 @@ import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
 import { DEFAULT_MERCHANT } from '../sandbox/options.js';
 import { startChild, type StackChild } from './child.js';
 import { parseStackConfig } from './config.js';
+import { preparePrivateDataDir, PRIVATE_UMASK, tightenDataFiles } from './data-dir.js';
 import { canConnect, waitForPort } from './wait.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,31 +30,71 @@ const SA_TYPES: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
 const children: StackChild[] = [];
 let stopping = false;
 
-/** Stops the children in reverse start order (worker and receiver first, Temporal last), then exits. */
+/**
+ * Stops the children in reverse start order (worker and receiver first, Temporal last), then
+ * exits. Once it runs, no new child starts.
+ */
 async function stopAll(why: string, exitCode = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info(`stopping (${why})`);
-  for (const child of [...children].reverse()) await child.stop();
+  for (let child = children.pop(); child; child = children.pop()) {
+    await child.stop();
+    log.info(`${child.name} stopped`);
+  }
   log.info('stopped');
   process.exit(exitCode);
 }
 
+/**
+ * Every way a terminal or a supervisor ends the stack starts the ordered stop. The handlers stay:
+ * npm and tsx pass Ctrl-C on a second time, and a signal without a handler would kill the stack
+ * half-way through stopping.
+ */
+function stopOnSignals(): void {
+  const reasons: Partial<Record<NodeJS.Signals, string>> = {
+    SIGINT: 'Ctrl-C',
+    SIGTERM: 'SIGTERM',
+    SIGHUP: 'SIGHUP: the terminal closed',
+  };
+  let told = false;
+  for (const [signal, why] of Object.entries(reasons)) {
+    process.on(signal, () => {
+      if (!stopping) return void stopAll(why);
+      if (!told) log.info(`${signal}: already stopping, each service in turn`);
+      told = true;
+    });
+  }
+  // Output that can no longer be written (EIO after a hang-up, EPIPE once a pipe reader has gone)
+  // means nobody is watching: stop in order, rather than crash on the error and leave it to the
+  // watchdogs.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => void stopAll('its output was closed'));
+  }
+}
+
 async function main(): Promise<void> {
+  stopOnSignals();
   const config = parseStackConfig(process.env);
   const dataDir = resolve(projectRoot, config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Inherited by every child: the SQLite file the dev server creates is private from the start.
+  process.umask(PRIVATE_UMASK);
+  preparePrivateDataDir(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  const tsx = (name: string, file: string, childEnv: NodeJS.ProcessEnv) =>
-    startChild(name, process.execPath, ['--import', 'tsx', file], {
-      env: childEnv,
-      cwd: projectRoot,
-    });
 
-  process.once('SIGINT', () => void stopAll('Ctrl-C'));
-  process.once('SIGTERM', () => void stopAll('SIGTERM'));
-
-  const essential = (child: StackChild) => {
+  /** Starts a child the stack cannot run without: its end ends the stack. */
+  const essential = (
+    name: string,
+    command: string,
+    args: readonly string[],
+    childEnv: NodeJS.ProcessEnv,
+  ) => {
+    if (stopping) {
+      throw Object.assign(new Error(`not starting ${name}: the stack is stopping`), {
+        code: 'ERR_STACK_STOPPING',
+      });
+    }
+    const child = startChild(name, command, args, { env: childEnv, cwd: projectRoot });
     children.push(child);
     void child.exited.then((code) => {
       if (!stopping) {
@@ -63,6 +104,8 @@ async function main(): Promise<void> {
     });
     return child;
   };
+  const tsx = (name: string, file: string, childEnv: NodeJS.ProcessEnv) =>
+    essential(name, process.execPath, ['--import', 'tsx', file], childEnv);
 
   let uiUrl: string | undefined;
   if (!config.externalTemporal) {
@@ -82,29 +125,27 @@ async function main(): Promise<void> {
       ]);
     }
     const temporal = essential(
-      startChild(
-        'temporal',
-        cli.path,
-        [
-          'server',
-          'start-dev',
-          '--ip',
-          '127.0.0.1',
-          '--port',
-          String(config.temporalPort),
-          '--ui-port',
-          String(config.temporalUiPort),
-          '--db-filename',
-          resolve(dataDir, 'temporal.sqlite'),
-          '--log-level',
-          'error',
-          ...PAYOUT_SEARCH_ATTRIBUTES.flatMap((key) => [
-            '--search-attribute',
-            `${key.name}=${SA_TYPES[key.type] ?? 'Keyword'}`,
-          ]),
-        ],
-        { env: process.env, cwd: projectRoot },
-      ),
+      'temporal',
+      cli.path,
+      [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(config.temporalPort),
+        '--ui-port',
+        String(config.temporalUiPort),
+        '--db-filename',
+        resolve(dataDir, 'temporal.sqlite'),
+        '--log-level',
+        'error',
+        ...PAYOUT_SEARCH_ATTRIBUTES.flatMap((key) => [
+          '--search-attribute',
+          `${key.name}=${SA_TYPES[key.type] ?? 'Keyword'}`,
+        ]),
+      ],
+      process.env,
     );
     await waitForPort(
       '127.0.0.1',
@@ -112,6 +153,8 @@ async function main(): Promise<void> {
       60_000,
       () => temporal.process.exitCode === null,
     );
+    // The dev server created its SQLite file by now; the umask made it private, this makes sure.
+    tightenDataFiles(dataDir);
     env['TEMPORAL_ADDRESS'] = `127.0.0.1:${config.temporalPort}`;
     uiUrl = `http://localhost:${config.temporalUiPort}`;
   }
@@ -125,16 +168,14 @@ async function main(): Promise<void> {
 
   const callbackUrl = `http://127.0.0.1:${config.callbackPort}${env['CALLBACK_PATH'] ?? '/callbacks/payout'}`;
   if (!config.externalGateway) {
-    const sandbox = essential(
-      tsx('sandbox', 'src/sandbox/main.ts', {
-        ...process.env,
-        SANDBOX_PORT: String(config.sandboxPort),
-        SANDBOX_PLATFORM_ID: SANDBOX_MERCHANT.platformId,
-        SANDBOX_SECRET: SANDBOX_MERCHANT.secret,
-        SANDBOX_AUTH_TOKEN: SANDBOX_MERCHANT.authToken,
-        SANDBOX_STATE_FILE: resolve(dataDir, 'sandbox-orders.json'),
-      }),
-    );
+    const sandbox = tsx('sandbox', 'src/sandbox/main.ts', {
+      ...process.env,
+      SANDBOX_PORT: String(config.sandboxPort),
+      SANDBOX_PLATFORM_ID: SANDBOX_MERCHANT.platformId,
+      SANDBOX_SECRET: SANDBOX_MERCHANT.secret,
+      SANDBOX_AUTH_TOKEN: SANDBOX_MERCHANT.authToken,
+      SANDBOX_STATE_FILE: resolve(dataDir, 'sandbox-orders.json'),
+    });
     await waitForPort(
       '127.0.0.1',
       config.sandboxPort,
@@ -151,13 +192,11 @@ async function main(): Promise<void> {
     });
   }
 
-  essential(tsx('worker', 'src/worker.ts', env));
-  const callbacks = essential(
-    tsx('callbacks', 'src/callback-server.ts', {
-      ...env,
-      CALLBACK_PORT: String(config.callbackPort),
-    }),
-  );
+  tsx('worker', 'src/worker.ts', env);
+  const callbacks = tsx('callbacks', 'src/callback-server.ts', {
+    ...env,
+    CALLBACK_PORT: String(config.callbackPort),
+  });
   await waitForPort(
     '127.0.0.1',
     config.callbackPort,
@@ -187,6 +226,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Stopped while starting (Ctrl-C early): what broke off is the stop's doing, not a failure.
+  if (stopping) return;
   log.error(
     error instanceof ConfigError || error instanceof TemporalBinaryNotFoundError
       ? error.message
