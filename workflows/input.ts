@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { payoutRequestSchema as requestSchema, type PayoutRequest } from './request.js';
+import { platformIdSchema } from './request.js';
 import { payoutWorkflowId } from './definitions.js';
 import { fieldIssues } from './field-issues.js';
 import { payoutPolicySchema, type PayoutPolicy } from './policy.js';
@@ -20,9 +21,7 @@ const inputSchema = z
   .object(
     {
       request: requestSchema,
-      platformId: z
-        .string({ error: 'required, a string' })
-        .regex(/^[A-Za-z0-9]{1,16}$/, 'letters and digits only, 1 to 16 characters'),
+      platformId: platformIdSchema,
       policy: payoutPolicySchema.optional(),
       resume: resumeSchema.optional(),
     },

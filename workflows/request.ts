@@ -1,6 +1,21 @@
 import { z } from 'zod';
 
 /**
+ * A merchant id (the gateway's `platform_id`, String(7)): letters and digits, 1 to 7. One rule
+ * for the worker's GATEWAY_PLATFORM_ID and the workflow input, so a worker never runs with an id
+ * its payouts would refuse.
+ */
+export const PLATFORM_ID_PATTERN = /^[A-Za-z0-9]{1,7}$/;
+
+/** The rule of {@link PLATFORM_ID_PATTERN}, as words. */
+export const PLATFORM_ID_RULE = 'letters and digits only, 1 to 7 characters';
+
+/** The platform id rule, as a schema. */
+export const platformIdSchema = z
+  .string({ error: 'required, a string' })
+  .regex(PLATFORM_ID_PATTERN, PLATFORM_ID_RULE);
+
+/**
  * A payout as a backend service asks for it: the merchant's order id (sent as `payout_cl_id`),
  * the amount in cents and the recipient's bank card. Credentials and `notify_url` are never part
  * of it: they belong to the worker's configuration.
