@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { platformIdSchema } from '../../workflows/request.js';
+import { platformIdSchema, unsignableTextRule } from '../../workflows/request.js';
 import { ConfigError, type FieldIssue, toFieldIssues } from '../errors.js';
 import { GATEWAY_CONFIG_DEFAULTS as D, MAX_GATEWAY_TIMEOUT_MS } from './config-keys.js';
 import type { SignMode } from './types.js';
@@ -74,7 +74,10 @@ const envSchema = z.object({
   GATEWAY_NOTIFY_URL: z
     .string()
     .max(256, { error: 'at most 256 characters' })
-    .refine((v) => !CONTROL.test(v), { error: 'no control characters' })
+    // It is signed with the create call: what signing would refuse must fail at startup.
+    .refine((v) => unsignableTextRule(v, { allowSeparators: true }) === undefined, {
+      error: 'no control characters or lone surrogates',
+    })
     .refine((v) => isPlainHttpUrl(v, { allowQuery: true }), {
       error: 'an https URL without credentials or fragment',
     })
