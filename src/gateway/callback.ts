@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toFieldIssues } from '../errors.js';
 import type { GatewayConfig } from './config.js';
 import { lenientTextField, orderCore, orderShape } from './order-fields.js';
-import { type WireValue, receivedSignMode, verifySign } from './sign.js';
+import { type WireValue, acceptedSignMode, verifySign } from './sign.js';
 import type { PayoutNotification } from './types.js';
 import { isJsonObject, receivedFieldsAsText } from './wire-values.js';
 
@@ -33,8 +33,8 @@ const callbackSchema = z.looseObject({ ...orderShape, error_msg: lenientTextFiel
  * Verifies a callback the gateway POSTed to `notify_url`: the parsed JSON body (or its text).
  *
  * The sign is checked over every received field but `sign` and `sign_type`, so fields the
- * gateway adds later are covered too; HMAC-SHA256 when `sign_type` says so, else the configured
- * MD5 form. Order: `malformed` (a required field missing), then `bad-signature`, then
+ * gateway adds later are covered too, in the one mode `acceptedSignMode` allows (configured HMAC:
+ * HMAC only; configured MD5: that form, or HMAC when `sign_type` says so). Order: `malformed` (a required field missing), then `bad-signature`, then
  * `malformed` (a signed field of the wrong shape), then `wrong-platform`. Details name fields,
  * never values. The amount is not checked here: the caller compares it with its order.
  */
@@ -58,7 +58,7 @@ export function verifyCallback(body: unknown, config: GatewayConfig): CallbackVe
 
   // Parsed JSON holds only JSON values, all of which are WireValues.
   const received = fields as Record<string, WireValue>;
-  const mode = receivedSignMode(fields['sign_type'], config.signMode);
+  const mode = acceptedSignMode(fields['sign_type'], config.signMode);
   if (!verifySign(received, config.secret, mode)) {
     return refuse('bad-signature', `sign does not verify (${mode})`);
   }

@@ -2,6 +2,7 @@
 export * from './types.js';
 export {
   canonicalString,
+  acceptedSignMode,
   receivedSignMode,
   sign,
   signCanonical,

@@ -93,13 +93,27 @@ export function sign(
 }
 
 /**
- * The mode a received message was signed in: HMAC when it says `sign_type: HMAC-SHA256`, else
- * the configured MD5 form.
+ * How the gateway reads a message sent to it: HMAC when it says `sign_type: HMAC-SHA256`, else
+ * MD5 (its default) in the configured MD5 form. The sandbox gateway reads our creates this way.
+ * Our own side verifies with the stricter {@link acceptedSignMode}.
  */
 export function receivedSignMode(signType: unknown, configured: SignMode): SignMode {
-  if (typeof signType === 'string' && signType.toUpperCase() === 'HMAC-SHA256')
-    return 'hmac-sha256';
+  if (isHmacSignType(signType)) return 'hmac-sha256';
   return configured === 'hmac-sha256' ? 'md5' : configured;
+}
+
+/**
+ * The one mode a message we receive (query item, callback) may be verified in. Configured
+ * `hmac-sha256`: HMAC-SHA256 only, whatever `sign_type` says, so a message cannot downgrade
+ * itself to MD5 by leaving `sign_type` out. Configured MD5 form: that form, or HMAC-SHA256 when the
+ * message says `sign_type: HMAC-SHA256` (the gateway may upgrade, never downgrade).
+ */
+export function acceptedSignMode(signType: unknown, configured: SignMode): SignMode {
+  return configured === 'hmac-sha256' || isHmacSignType(signType) ? 'hmac-sha256' : configured;
+}
+
+function isHmacSignType(signType: unknown): boolean {
+  return typeof signType === 'string' && signType.toUpperCase() === 'HMAC-SHA256';
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   UnsignableFieldError,
   canonicalString,
+  acceptedSignMode,
   receivedSignMode,
   sign,
   verifySign,
@@ -131,7 +132,15 @@ describe('verifySign', () => {
     expect(verifySign(received, 'another-secret', 'md5')).toBe(false);
   });
 
-  it('picks HMAC only when the message says so', () => {
+  it('verifies what we receive in HMAC only, when HMAC is configured; else as said or configured', () => {
+    expect(acceptedSignMode(undefined, 'hmac-sha256')).toBe('hmac-sha256');
+    expect(acceptedSignMode('MD5', 'hmac-sha256')).toBe('hmac-sha256');
+    expect(acceptedSignMode('HMAC-SHA256', 'md5')).toBe('hmac-sha256');
+    expect(acceptedSignMode(undefined, 'md5-key')).toBe('md5-key');
+    expect(acceptedSignMode('MD5', 'md5')).toBe('md5');
+  });
+
+  it('reads a message as the gateway does: HMAC only when it says so', () => {
     expect(receivedSignMode('HMAC-SHA256', 'md5')).toBe('hmac-sha256');
     expect(receivedSignMode('hmac-sha256', 'md5-key')).toBe('hmac-sha256');
     expect(receivedSignMode(undefined, 'md5-key')).toBe('md5-key');
