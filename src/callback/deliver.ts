@@ -4,6 +4,19 @@ import { payoutCallbackSignal, payoutWorkflowId } from '../../workflows/definiti
 import type { DeliveryResult } from './receiver.js';
 
 /**
+ * What the callback signal carries: the verified notification without its raw `fields`. Those
+ * hold every received field, `sign` and `sign_type` included, and a signal's payload stays in the
+ * workflow history for good; the typed fields are all the workflow reads.
+ */
+export type CallbackSignalPayload = Omit<PayoutNotification, 'fields'>;
+
+/** The signal payload of a verified notification. */
+export function toCallbackSignalPayload(notification: PayoutNotification): CallbackSignalPayload {
+  const { fields: _fields, ...payload } = notification;
+  return payload;
+}
+
+/**
  * Hands a verified callback to its payout's workflow as a signal. It never starts a workflow: a
  * callback for an order we never started is reported as `unknown-payout`, and one for a payout
  * that already ended as `already-final` (the gateway's retries then stop on our `0000`).
@@ -12,7 +25,11 @@ export function createTemporalDelivery(client: Client, platformId: string) {
   return async (notification: PayoutNotification): Promise<DeliveryResult> => {
     const handle = client.workflow.getHandle(payoutWorkflowId(platformId, notification.payoutClId));
     try {
-      await handle.signal(payoutCallbackSignal, notification);
+      // By name with our payload type: the signal's definition still names the full notification.
+      await handle.signal<[CallbackSignalPayload]>(
+        payoutCallbackSignal.name,
+        toCallbackSignalPayload(notification),
+      );
       return 'delivered';
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
