@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallbackVerification } from '../gateway/callback.js';
 import type { PayoutNotification } from '../gateway/types.js';
 import type { Logger } from '../log.js';
+import { BodyTooLargeError, endAfterDrain, readBody } from './body.js';
 
 /** What handing a verified callback to its payout came to. */
 export type DeliveryResult = 'delivered' | 'already-final' | 'unknown-payout';
@@ -48,37 +49,24 @@ export const CallbackReply = {
     status: 405,
     body: { error_code: 'METHOD_NOT_ALLOWED', error_msg: 'POST only' },
   },
-  tooLarge: { status: 413, body: { error_code: 'TOO_LARGE', error_msg: 'body too large' } },
+  tooLarge: {
+    status: 413,
+    body: { error_code: 'TOO_LARGE', error_msg: 'body too large' },
+    drainRequest: true,
+  },
   notJson: { status: 415, body: { error_code: 'UNSUPPORTED_MEDIA_TYPE', error_msg: 'JSON only' } },
   unavailable: { status: 503, body: { error_code: 'UNAVAILABLE', error_msg: 'try again later' } },
 } as const;
 
-type Reply = { readonly status: number; readonly body: Readonly<Record<string, string>> };
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > maxBytes) {
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new BodyTooLargeError());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/**
+ * One reply. `drainRequest`: the request body was not read to its end, so the connection closes
+ * after the reply, once the client has finished sending (see `endAfterDrain`).
+ */
+type Reply = {
+  readonly status: number;
+  readonly body: Readonly<Record<string, string>>;
+  readonly drainRequest?: boolean;
+};
 
 function isJsonContentType(header: string | undefined): boolean {
   return header !== undefined && /^application\/json\s*(;|$)/i.test(header.trim());
@@ -153,13 +141,19 @@ export function createCallbackHandler(
         });
         return CallbackReply.unavailable;
       })
-      .then((reply) => {
+      .then((reply: Reply) => {
         const text = JSON.stringify(reply.body);
         res.writeHead(reply.status, {
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(text),
+          ...(reply.drainRequest === true ? { connection: 'close' } : {}),
         });
-        res.end(text);
+        if (reply.drainRequest !== true) {
+          res.end(text);
+          return;
+        }
+        res.write(text);
+        endAfterDrain(req, res);
       })
       .catch(() => res.destroy());
   };

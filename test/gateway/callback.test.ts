@@ -111,6 +111,14 @@ describe('verifyCallback', () => {
     expect(verifyCallback({ ...CALLBACK, sign }, config).ok).toBe(false);
   });
 
+  it('refuses a signed callback whose payout_cl_id no merchant order id of ours can be', () => {
+    for (const id of ['ORD:1', 'ORD 1', 'x'.repeat(33), '']) {
+      const error = errorOf(signedMd5({ ...CALLBACK, payout_cl_id: id }, TEST_SECRET));
+      expect(error?.code).toBe('malformed');
+      expect(error?.detail).toMatch(/payout_cl_id/);
+    }
+  });
+
   it('keeps an unknown status code as unknown-status', () => {
     const result = verifyCallback(signedMd5({ ...CALLBACK, status: '9' }, TEST_SECRET), config);
     expect(result).toMatchObject({
