@@ -4,6 +4,7 @@ import type { CallbackVerification } from '../gateway/callback.js';
 import type { PayoutNotification } from '../gateway/types.js';
 import type { Logger } from '../log.js';
 import { BodyTooLargeError, endAfterDrain, readBody } from './body.js';
+import { DeliveryMemory, callbackDigest } from './memory.js';
 
 /** What handing a verified callback to its payout came to. */
 export type DeliveryResult = 'delivered' | 'already-final' | 'unknown-payout';
@@ -23,6 +24,8 @@ export interface CallbackReceiverOptions {
   readonly path: string;
   /** Largest body accepted; the gateway's callbacks are well under 2 KiB. */
   readonly maxBodyBytes: number;
+  /** Recently delivered callbacks. Default: 10,000 for an hour. */
+  readonly memory?: DeliveryMemory;
 }
 
 /** Replies of the endpoint. Only `0000` stops the gateway's retries. */
@@ -72,15 +75,27 @@ function isJsonContentType(header: string | undefined): boolean {
   return header !== undefined && /^application\/json\s*(;|$)/i.test(header.trim());
 }
 
+/** The receiver's counters. */
+export interface CallbackReceiverStats {
+  /** Callbacks remembered: delivered, or being delivered. */
+  readonly remembered: number;
+  /** Repeats answered from memory, without a signal, since the start. */
+  readonly repeats: number;
+}
+
 /**
  * The handler behind `notify_url`: verifies the sign, signals the payout's workflow and replies
- * `{"error_code":"0000"}`, also to a duplicate for a payout that is already final. A bad sign or
- * malformed body gets an error reply and changes nothing; it never creates a workflow.
+ * `{"error_code":"0000"}`, also to a duplicate for a payout that is already final. The very same
+ * callback again (by digest, within the memory's TTL) gets `0000` without a second signal and
+ * is only counted. A bad sign or malformed body gets an error reply and changes nothing; it never
+ * creates a workflow.
  */
 export function createCallbackHandler(
   deps: CallbackReceiverDeps,
   options: CallbackReceiverOptions,
-) {
+): ((req: IncomingMessage, res: ServerResponse) => void) & { stats(): CallbackReceiverStats } {
+  const memory = options.memory ?? new DeliveryMemory();
+
   async function handle(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (url.pathname !== options.path) return CallbackReply.notFound;
@@ -112,8 +127,21 @@ export function createCallbackHandler(
       payoutId: notification.payoutId,
       state: notification.state,
     };
+    const digest = callbackDigest(notification.fields);
+    if (await answeredBefore(digest)) {
+      // One line per callback for all its repeats: a replay flood must not flood the log too.
+      if (memory.countRepeat(digest) === 1) {
+        deps.log.info(
+          'callback repeated: answered 0000 without a new signal; repeats counted',
+          context,
+        );
+      }
+      return CallbackReply.ok;
+    }
+    const delivery = deps.deliver(notification);
+    memory.remember(digest, delivery);
     try {
-      const result = await deps.deliver(notification);
+      const result = await delivery;
       if (result === 'unknown-payout') {
         deps.log.warn('callback for a payout we do not know', context);
         return CallbackReply.unknownPayout;
@@ -133,7 +161,16 @@ export function createCallbackHandler(
     }
   }
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  /** Whether the same callback was already handed over (waiting for one still in flight). */
+  async function answeredBefore(digest: string): Promise<boolean> {
+    const earlier = memory.recall(digest);
+    if (earlier === undefined) return false;
+    // A failed earlier delivery is forgotten; this one then goes on to deliver itself.
+    const result = await earlier.catch(() => undefined);
+    return result === 'delivered' || result === 'already-final';
+  }
+
+  function handler(req: IncomingMessage, res: ServerResponse): void {
     handle(req)
       .catch((error: unknown) => {
         deps.log.error('callback handler failed', {
@@ -156,13 +193,17 @@ export function createCallbackHandler(
         endAfterDrain(req, res);
       })
       .catch(() => res.destroy());
-  };
+  }
+
+  return Object.assign(handler, { stats: () => memory.stats() });
 }
 
 /** A running receiver. */
 export interface CallbackReceiver {
   /** Base URL, e.g. `http://127.0.0.1:8788`; the endpoint is at `url + path`. */
   readonly url: string;
+  /** Repeats answered from memory, and how many callbacks are remembered. */
+  stats(): CallbackReceiverStats;
   close(): Promise<void>;
 }
 
@@ -171,7 +212,8 @@ export async function startCallbackReceiver(
   deps: CallbackReceiverDeps,
   options: CallbackReceiverOptions & { readonly host: string; readonly port: number },
 ): Promise<CallbackReceiver> {
-  const server: Server = createServer(createCallbackHandler(deps, options));
+  const handler = createCallbackHandler(deps, options);
+  const server: Server = createServer(handler);
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -181,6 +223,7 @@ export async function startCallbackReceiver(
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
+    stats: () => handler.stats(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
