@@ -41,6 +41,13 @@ export {
   type CallbackVerification,
 } from './callback.js';
 export {
+  checkGatewayCredentials,
+  CREDENTIAL_CHECK_RETRY_DELAYS_MS,
+  PROBE_ID_PREFIX,
+  type CredentialCheckDeps,
+  type CredentialCheckResult,
+} from './credential-check.js';
+export {
   createGatewayClient,
   createGatewayDispatcher,
   type GatewayClient,
