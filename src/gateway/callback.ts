@@ -41,10 +41,11 @@ const callbackSchema = z.looseObject({
  *
  * The sign is checked over every received field but `sign` and `sign_type`, so fields the
  * gateway adds later are covered too, in the one mode `acceptedSignMode` allows (configured HMAC:
- * HMAC only; configured MD5: that form, or HMAC when `sign_type` says so). Order: `malformed` (a required field missing), then `bad-signature`, then
- * `malformed` (a signed field of the wrong shape, or a `payout_cl_id` that cannot be one of our
- * merchant order ids), then `wrong-platform`. Details name fields,
- * never values. The amount is not checked here: the caller compares it with its order.
+ * HMAC only; configured MD5: that form, or HMAC when `sign_type` says so). Order: `malformed` (a
+ * required field missing), then `bad-signature`, then `malformed` (a signed field of the wrong
+ * shape, or a `payout_cl_id` that cannot be one of our merchant order ids), then
+ * `wrong-platform`. Details name fields, never values. The amount is not checked here: the
+ * workflow compares it with its order.
  */
 export function verifyCallback(body: unknown, config: GatewayConfig): CallbackVerification {
   let fields: unknown = body;
