@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   log.info('callback receiver listening', { url: `${receiver.url}${serverConfig.path}` });
 
   const stop = (signal: string) => {
-    log.info('stopping', { signal });
+    // Repeats are logged once per callback; the total is worth one line at the end.
+    log.info('stopping', { signal, repeatedCallbacks: receiver.stats().repeats });
     void receiver
       .close()
       .then(() => gateway.close())

@@ -1,12 +1,14 @@
 /**
  * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_* and TEMPORAL_* from the
- * environment, connects to Temporal (local, self-hosted with mTLS, or Temporal Cloud), and runs
- * until SIGINT or SIGTERM, finishing the tasks in hand before it exits.
+ * environment, checks the gateway credentials, connects to Temporal (local, self-hosted with
+ * mTLS, or Temporal Cloud), and runs until SIGINT or SIGTERM, finishing the tasks in hand before
+ * it exits.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { ConfigError } from './errors.js';
-import { createGatewayClient } from './gateway/client.js';
+import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
+import { checkGatewayCredentials } from './gateway/credential-check.js';
 import { createConsoleLogger } from './log.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
@@ -23,26 +25,34 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 
-  const connection = await NativeConnection.connect(connectionOptions(temporalConfig));
-  const gateway = createGatewayClient({ config: gatewayConfig });
+  // One dispatcher for the check and the client, closed here (an injected one is ours to close).
+  const dispatcher = createGatewayDispatcher(gatewayConfig);
   try {
-    const worker = await createPayoutWorker({
-      connection,
-      namespace: temporalConfig.namespace,
-      taskQueue: temporalConfig.taskQueue,
-      gateway,
-    });
-    log.info('worker running', {
-      temporal: temporalConfig.address,
-      namespace: temporalConfig.namespace,
-      taskQueue: temporalConfig.taskQueue,
-      gateway: describeGatewayConfig(gatewayConfig),
-    });
-    await worker.run();
-    log.info('worker stopped');
+    // Before polling: wrong credentials would otherwise show only as payouts never confirmed.
+    await checkGatewayCredentials({ config: gatewayConfig, dispatcher, log });
+    const connection = await NativeConnection.connect(connectionOptions(temporalConfig));
+    const gateway = createGatewayClient({ config: gatewayConfig, dispatcher });
+    try {
+      const worker = await createPayoutWorker({
+        connection,
+        namespace: temporalConfig.namespace,
+        taskQueue: temporalConfig.taskQueue,
+        gateway,
+      });
+      log.info('worker running', {
+        temporal: temporalConfig.address,
+        namespace: temporalConfig.namespace,
+        taskQueue: temporalConfig.taskQueue,
+        gateway: describeGatewayConfig(gatewayConfig),
+      });
+      await worker.run();
+      log.info('worker stopped');
+    } finally {
+      await gateway.close();
+      await connection.close();
+    }
   } finally {
-    await gateway.close();
-    await connection.close();
+    await dispatcher.close();
   }
 }
 

@@ -1,7 +1,12 @@
 import { payoutWorkflowId } from './api.js';
 import { fieldIssues, type FieldIssue } from './field-issues.js';
 import { parsePayoutPolicy, type PayoutPolicy } from './policy.js';
-import { payoutRequestSchema, type PayoutRequest } from './request.js';
+import {
+  PLATFORM_ID_PATTERN,
+  PLATFORM_ID_RULE,
+  payoutRequestSchema,
+  type PayoutRequest,
+} from './request.js';
 import type { PayoutState } from './state.js';
 
 /** The workflow input after validation, with the policy's defaults filled in. */
@@ -20,7 +25,6 @@ export interface RunIdentity {
 }
 
 const KNOWN_FIELDS = new Set(['request', 'platformId', 'policy', 'resume']);
-const PLATFORM_ID = /^[A-Za-z0-9]{1,16}$/;
 
 /**
  * Validates the workflow's input. The workflow trusts only what it made: `resume` (the state
@@ -48,8 +52,8 @@ export function parsePayoutWorkflowInput(
   if (!request.success)
     issues.push(...fieldIssues(request.error, { prefix: 'request.', root: 'request' }));
   const platformId = v['platformId'];
-  if (typeof platformId !== 'string' || !PLATFORM_ID.test(platformId)) {
-    issues.push({ field: 'platformId', rule: 'letters and digits only, 1 to 16 characters' });
+  if (typeof platformId !== 'string' || !PLATFORM_ID_PATTERN.test(platformId)) {
+    issues.push({ field: 'platformId', rule: PLATFORM_ID_RULE });
   }
   const policy = parsePayoutPolicy(v['policy']);
   if (!policy.ok) issues.push(...policy.issues);

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { CallbackVerification } from '../gateway/callback.js';
 import type { PayoutNotification } from '../gateway/types.js';
 import type { Logger } from '../log.js';
+import { BodyTooLargeError, endAfterDrain, readBody } from './body.js';
+import { DeliveryMemory, callbackDigest } from './memory.js';
 
 /** What handing a verified callback to its payout came to. */
 export type DeliveryResult = 'delivered' | 'already-final' | 'unknown-payout';
@@ -22,6 +24,8 @@ export interface CallbackReceiverOptions {
   readonly path: string;
   /** Largest body accepted; the gateway's callbacks are well under 2 KiB. */
   readonly maxBodyBytes: number;
+  /** Recently delivered callbacks. Default: 10,000 for an hour. */
+  readonly memory?: DeliveryMemory;
 }
 
 /** Replies of the endpoint. Only `0000` stops the gateway's retries. */
@@ -48,51 +52,50 @@ export const CallbackReply = {
     status: 405,
     body: { error_code: 'METHOD_NOT_ALLOWED', error_msg: 'POST only' },
   },
-  tooLarge: { status: 413, body: { error_code: 'TOO_LARGE', error_msg: 'body too large' } },
+  tooLarge: {
+    status: 413,
+    body: { error_code: 'TOO_LARGE', error_msg: 'body too large' },
+    drainRequest: true,
+  },
   notJson: { status: 415, body: { error_code: 'UNSUPPORTED_MEDIA_TYPE', error_msg: 'JSON only' } },
   unavailable: { status: 503, body: { error_code: 'UNAVAILABLE', error_msg: 'try again later' } },
 } as const;
 
-type Reply = { readonly status: number; readonly body: Readonly<Record<string, string>> };
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > maxBytes) {
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new BodyTooLargeError());
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
+/**
+ * One reply. `drainRequest`: the request body was not read to its end, so the connection closes
+ * after the reply, once the client has finished sending (see `endAfterDrain`).
+ */
+type Reply = {
+  readonly status: number;
+  readonly body: Readonly<Record<string, string>>;
+  readonly drainRequest?: boolean;
+};
 
 function isJsonContentType(header: string | undefined): boolean {
   return header !== undefined && /^application\/json\s*(;|$)/i.test(header.trim());
 }
 
+/** The receiver's counters. */
+export interface CallbackReceiverStats {
+  /** Callbacks remembered: delivered, or being delivered. */
+  readonly remembered: number;
+  /** Repeats answered from memory, without a signal, since the start. */
+  readonly repeats: number;
+}
+
 /**
  * The handler behind `notify_url`: verifies the sign, signals the payout's workflow and replies
- * `{"error_code":"0000"}`, also to a duplicate for a payout that is already final. A bad sign or
- * malformed body gets an error reply and changes nothing; it never creates a workflow.
+ * `{"error_code":"0000"}`, also to a duplicate for a payout that is already final. The very same
+ * callback again (by digest, within the memory's TTL) gets `0000` without a second signal and
+ * is only counted. A bad sign or malformed body gets an error reply and changes nothing; it never
+ * creates a workflow.
  */
 export function createCallbackHandler(
   deps: CallbackReceiverDeps,
   options: CallbackReceiverOptions,
-) {
+): ((req: IncomingMessage, res: ServerResponse) => void) & { stats(): CallbackReceiverStats } {
+  const memory = options.memory ?? new DeliveryMemory();
+
   async function handle(req: IncomingMessage): Promise<Reply> {
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (url.pathname !== options.path) return CallbackReply.notFound;
@@ -124,8 +127,21 @@ export function createCallbackHandler(
       payoutId: notification.payoutId,
       state: notification.state,
     };
+    const digest = callbackDigest(notification.fields);
+    if (await answeredBefore(digest)) {
+      // One line per callback for all its repeats: a replay flood must not flood the log too.
+      if (memory.countRepeat(digest) === 1) {
+        deps.log.info(
+          'callback repeated: answered 0000 without a new signal; repeats counted',
+          context,
+        );
+      }
+      return CallbackReply.ok;
+    }
+    const delivery = deps.deliver(notification);
+    memory.remember(digest, delivery);
     try {
-      const result = await deps.deliver(notification);
+      const result = await delivery;
       if (result === 'unknown-payout') {
         deps.log.warn('callback for a payout we do not know', context);
         return CallbackReply.unknownPayout;
@@ -145,7 +161,16 @@ export function createCallbackHandler(
     }
   }
 
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  /** Whether the same callback was already handed over (waiting for one still in flight). */
+  async function answeredBefore(digest: string): Promise<boolean> {
+    const earlier = memory.recall(digest);
+    if (earlier === undefined) return false;
+    // A failed earlier delivery is forgotten; this one then goes on to deliver itself.
+    const result = await earlier.catch(() => undefined);
+    return result === 'delivered' || result === 'already-final';
+  }
+
+  function handler(req: IncomingMessage, res: ServerResponse): void {
     handle(req)
       .catch((error: unknown) => {
         deps.log.error('callback handler failed', {
@@ -153,22 +178,32 @@ export function createCallbackHandler(
         });
         return CallbackReply.unavailable;
       })
-      .then((reply) => {
+      .then((reply: Reply) => {
         const text = JSON.stringify(reply.body);
         res.writeHead(reply.status, {
           'content-type': 'application/json; charset=utf-8',
           'content-length': Buffer.byteLength(text),
+          ...(reply.drainRequest === true ? { connection: 'close' } : {}),
         });
-        res.end(text);
+        if (reply.drainRequest !== true) {
+          res.end(text);
+          return;
+        }
+        res.write(text);
+        endAfterDrain(req, res);
       })
       .catch(() => res.destroy());
-  };
+  }
+
+  return Object.assign(handler, { stats: () => memory.stats() });
 }
 
 /** A running receiver. */
 export interface CallbackReceiver {
   /** Base URL, e.g. `http://127.0.0.1:8788`; the endpoint is at `url + path`. */
   readonly url: string;
+  /** Repeats answered from memory, and how many callbacks are remembered. */
+  stats(): CallbackReceiverStats;
   close(): Promise<void>;
 }
 
@@ -177,7 +212,8 @@ export async function startCallbackReceiver(
   deps: CallbackReceiverDeps,
   options: CallbackReceiverOptions & { readonly host: string; readonly port: number },
 ): Promise<CallbackReceiver> {
-  const server: Server = createServer(createCallbackHandler(deps, options));
+  const handler = createCallbackHandler(deps, options);
+  const server: Server = createServer(handler);
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -187,6 +223,7 @@ export async function startCallbackReceiver(
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
+    stats: () => handler.stats(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

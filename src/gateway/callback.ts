@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { merchantOrderIdSchema } from '../../workflows/request.js';
 import { toFieldIssues } from '../errors.js';
 import type { GatewayConfig } from './config.js';
 import { lenientTextField, orderCore, orderShape } from './order-fields.js';
-import { type WireValue, receivedSignMode, verifySign } from './sign.js';
+import { type WireValue, acceptedSignMode, verifySign } from './sign.js';
 import type { PayoutNotification } from './types.js';
 import { isJsonObject, receivedFieldsAsText } from './wire-values.js';
 
@@ -27,16 +28,24 @@ export const REQUIRED_CALLBACK_FIELDS = [
   'sign',
 ] as const;
 
-const callbackSchema = z.looseObject({ ...orderShape, error_msg: lenientTextField });
+const callbackSchema = z.looseObject({
+  ...orderShape,
+  // Only an id we could have sent names one of our payouts (and its workflow id): refused here,
+  // a stray id would fail later, where the gateway would read the failure as "retry".
+  payout_cl_id: orderShape.payout_cl_id.pipe(merchantOrderIdSchema),
+  error_msg: lenientTextField,
+});
 
 /**
  * Verifies a callback the gateway POSTed to `notify_url`: the parsed JSON body (or its text).
  *
  * The sign is checked over every received field but `sign` and `sign_type`, so fields the
- * gateway adds later are covered too; HMAC-SHA256 when `sign_type` says so, else the configured
- * MD5 form. Order: `malformed` (a required field missing), then `bad-signature`, then
- * `malformed` (a signed field of the wrong shape), then `wrong-platform`. Details name fields,
- * never values. The amount is not checked here: the caller compares it with its order.
+ * gateway adds later are covered too, in the one mode `acceptedSignMode` allows (configured HMAC:
+ * HMAC only; configured MD5: that form, or HMAC when `sign_type` says so). Order: `malformed` (a
+ * required field missing), then `bad-signature`, then `malformed` (a signed field of the wrong
+ * shape, or a `payout_cl_id` that cannot be one of our merchant order ids), then
+ * `wrong-platform`. Details name fields, never values. The amount is not checked here: the
+ * workflow compares it with its order.
  */
 export function verifyCallback(body: unknown, config: GatewayConfig): CallbackVerification {
   let fields: unknown = body;
@@ -58,7 +67,7 @@ export function verifyCallback(body: unknown, config: GatewayConfig): CallbackVe
 
   // Parsed JSON holds only JSON values, all of which are WireValues.
   const received = fields as Record<string, WireValue>;
-  const mode = receivedSignMode(fields['sign_type'], config.signMode);
+  const mode = acceptedSignMode(fields['sign_type'], config.signMode);
   if (!verifySign(received, config.secret, mode)) {
     return refuse('bad-signature', `sign does not verify (${mode})`);
   }

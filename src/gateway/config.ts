@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { platformIdSchema, unsignableTextRule } from '../../workflows/request.js';
 import { ConfigError, type FieldIssue, toFieldIssues } from '../errors.js';
 import { GATEWAY_CONFIG_DEFAULTS as D, MAX_GATEWAY_TIMEOUT_MS } from './config-keys.js';
 import type { SignMode } from './types.js';
@@ -56,10 +57,8 @@ const wireFormat = (byDefault: 'string' | 'number') =>
 /** Keys whose value is checked by the schema; the secret/token pairs are resolved after it. */
 const envSchema = z.object({
   GATEWAY_BASE_URL: httpUrl.optional(),
-  GATEWAY_PLATFORM_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,7}$/, { error: '1 to 7 letters, digits, _ or -' })
-    .optional(),
+  // The workflow input's rule too: a worker must not run with an id its payouts would refuse.
+  GATEWAY_PLATFORM_ID: platformIdSchema.optional(),
   GATEWAY_SIGN_MODE: z
     .enum(['md5', 'md5-key', 'hmac-sha256'], { error: 'md5, md5-key or hmac-sha256' })
     .default(D.GATEWAY_SIGN_MODE),
@@ -75,7 +74,10 @@ const envSchema = z.object({
   GATEWAY_NOTIFY_URL: z
     .string()
     .max(256, { error: 'at most 256 characters' })
-    .refine((v) => !CONTROL.test(v), { error: 'no control characters' })
+    // It is signed with the create call: what signing would refuse must fail at startup.
+    .refine((v) => unsignableTextRule(v, { allowSeparators: true }) === undefined, {
+      error: 'no control characters or lone surrogates',
+    })
     .refine((v) => isPlainHttpUrl(v, { allowQuery: true }), {
       error: 'an https URL without credentials or fragment',
     })

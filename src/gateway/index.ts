@@ -2,6 +2,7 @@
 export * from './types.js';
 export {
   canonicalString,
+  acceptedSignMode,
   receivedSignMode,
   sign,
   signCanonical,
@@ -39,6 +40,13 @@ export {
   type CallbackErrorCode,
   type CallbackVerification,
 } from './callback.js';
+export {
+  checkGatewayCredentials,
+  CREDENTIAL_CHECK_RETRY_DELAYS_MS,
+  PROBE_ID_PREFIX,
+  type CredentialCheckDeps,
+  type CredentialCheckResult,
+} from './credential-check.js';
 export {
   createGatewayClient,
   createGatewayDispatcher,

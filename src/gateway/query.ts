@@ -5,7 +5,7 @@ import type { GatewayConfig } from './config.js';
 import { quoteReceived } from './detail.js';
 import { type ParsedOrderFields, lenientTextField, orderCore, orderShape } from './order-fields.js';
 import { readJsonObject } from './response.js';
-import { type WireValue, receivedSignMode, verifySign } from './sign.js';
+import { type WireValue, acceptedSignMode, verifySign } from './sign.js';
 import { exchange } from './transport.js';
 import type { GatewayOrder, QueryOutcome } from './types.js';
 import { isJsonObject } from './wire-values.js';
@@ -118,7 +118,7 @@ function pickOrder(
     // The sign first: nothing of an unverified order is trusted, not even its shape.
     // Parsed JSON holds only JSON values, all of which are WireValues.
     const fields = item as Record<string, WireValue>;
-    if (!verifySign(fields, config.secret, receivedSignMode(item['sign_type'], config.signMode))) {
+    if (!verifySign(fields, config.secret, acceptedSignMode(item['sign_type'], config.signMode))) {
       const sign = item['sign'];
       return {
         kind: 'bad-signature',

@@ -1,4 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  CONTROL_CHARACTERS,
+  SIGN_SEPARATORS,
+  unsignableTextRule,
+} from '../../workflows/request.js';
 import type { SignMode } from './types.js';
 
 /** A field value as it goes on the wire (request) or came off it (response, callback). */
@@ -9,9 +14,6 @@ const UNSIGNED_FIELDS = new Set(['sign', 'sign_type']);
 
 /** Fields whose value may hold `&` or `=`: a URL, which the gateway signs as is. */
 const FIELDS_ALLOWING_SEPARATORS = new Set(['notify_url']);
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** A value that cannot be signed unambiguously. Thrown before anything is sent. */
 export class UnsignableFieldError extends Error {
@@ -56,16 +58,13 @@ export function canonicalString(
   return parts.join('&');
 }
 
+// The same rule as the payout request schema's, so what it accepts is never refused here.
 function assertSignable(name: string, text: string): void {
-  if (CONTROL_CHARACTERS.test(name) || /[&=]/.test(name)) {
+  if (CONTROL_CHARACTERS.test(name) || SIGN_SEPARATORS.test(name)) {
     throw new UnsignableFieldError(name, 'a field name may not hold control characters, & or =');
   }
-  if (CONTROL_CHARACTERS.test(text)) {
-    throw new UnsignableFieldError(name, 'must not contain control characters');
-  }
-  if (!FIELDS_ALLOWING_SEPARATORS.has(name) && /[&=]/.test(text)) {
-    throw new UnsignableFieldError(name, 'must not contain & or =');
-  }
+  const rule = unsignableTextRule(text, { allowSeparators: FIELDS_ALLOWING_SEPARATORS.has(name) });
+  if (rule !== undefined) throw new UnsignableFieldError(name, rule);
 }
 
 function compareAscii(a: string, b: string): number {
@@ -94,13 +93,27 @@ export function sign(
 }
 
 /**
- * The mode a received message was signed in: HMAC when it says `sign_type: HMAC-SHA256`, else
- * the configured MD5 form.
+ * How the gateway reads a message sent to it: HMAC when it says `sign_type: HMAC-SHA256`, else
+ * MD5 (its default) in the configured MD5 form. The sandbox gateway reads our creates this way.
+ * Our own side verifies with the stricter {@link acceptedSignMode}.
  */
 export function receivedSignMode(signType: unknown, configured: SignMode): SignMode {
-  if (typeof signType === 'string' && signType.toUpperCase() === 'HMAC-SHA256')
-    return 'hmac-sha256';
+  if (isHmacSignType(signType)) return 'hmac-sha256';
   return configured === 'hmac-sha256' ? 'md5' : configured;
+}
+
+/**
+ * The one mode a message we receive (query item, callback) may be verified in. Configured
+ * `hmac-sha256`: HMAC-SHA256 only, whatever `sign_type` says, so a message cannot downgrade
+ * itself to MD5 by leaving `sign_type` out. Configured MD5 form: that form, or HMAC-SHA256 when the
+ * message says `sign_type: HMAC-SHA256` (the gateway may upgrade, never downgrade).
+ */
+export function acceptedSignMode(signType: unknown, configured: SignMode): SignMode {
+  return configured === 'hmac-sha256' || isHmacSignType(signType) ? 'hmac-sha256' : configured;
+}
+
+function isHmacSignType(signType: unknown): boolean {
+  return typeof signType === 'string' && signType.toUpperCase() === 'HMAC-SHA256';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -113,6 +114,36 @@ describe('callback receiver', () => {
   it('refuses a body over the size limit', async () => {
     const huge = JSON.stringify({ ...signedCallback(), memo: 'x'.repeat(10_000) });
     expect((await post(huge)).status).toBe(413);
+    expect(delivered).toEqual([]);
+  });
+
+  it.each(['ORDER:1', 'ORDER 1', 'ORDER/1', 'x'.repeat(33)])(
+    'refuses a signed callback whose payout_cl_id cannot be ours (%s), naming the field',
+    async (payoutClId) => {
+      const reply = await post(JSON.stringify(signedCallback({ payout_cl_id: payoutClId })));
+      expect(reply.status).toBe(400);
+      expect(reply.body['error_code']).toBe('MALFORMED');
+      expect(reply.body['error_msg']).toMatch(/^payout_cl_id: /);
+      expect(delivered).toEqual([]);
+    },
+  );
+
+  it('answers an oversized chunked body (no content-length) with 413 and JSON, not a reset', async () => {
+    const chunk = Buffer.from('x'.repeat(1024));
+    // A stream of unknown length goes chunked, without content-length.
+    const body = Readable.from([
+      Buffer.from('{"memo":"'),
+      ...Array.from({ length: 64 }, () => chunk),
+      Buffer.from('"}'),
+    ]);
+    const res = await request(`${receiver.url}/callbacks/payout`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['connection']).toBe('close');
+    expect(await res.body.json()).toEqual({ error_code: 'TOO_LARGE', error_msg: 'body too large' });
     expect(delivered).toEqual([]);
   });
 

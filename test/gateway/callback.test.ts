@@ -67,12 +67,56 @@ describe('verifyCallback', () => {
     expect(errorOf(unmarked)?.code).toBe('bad-signature');
   });
 
+  describe('configured hmac-sha256: only HMAC-SHA256 verifies (no downgrade to MD5)', () => {
+    const hmac = testConfig('https://gw.example.com', { GATEWAY_SIGN_MODE: 'hmac-sha256' });
+    const hmacError = (body: unknown) => {
+      const result = verifyCallback(body, hmac);
+      return result.ok ? undefined : result.error.code;
+    };
+
+    it('refuses an MD5-signed callback without sign_type', () => {
+      expect(hmacError(signedMd5(CALLBACK, TEST_SECRET))).toBe('bad-signature');
+    });
+
+    it('refuses an MD5-signed callback that says sign_type MD5', () => {
+      expect(hmacError({ ...signedMd5(CALLBACK, TEST_SECRET), sign_type: 'MD5' })).toBe(
+        'bad-signature',
+      );
+    });
+
+    it('refuses an md5-key-signed callback', () => {
+      const sign = referenceMd5(CALLBACK, `key=${TEST_SECRET}`);
+      expect(hmacError({ ...CALLBACK, sign })).toBe('bad-signature');
+    });
+
+    it('accepts HMAC with or without sign_type', () => {
+      const sign = referenceHmac(CALLBACK, TEST_SECRET);
+      expect(hmacError({ ...CALLBACK, sign_type: 'HMAC-SHA256', sign })).toBeUndefined();
+      expect(hmacError({ ...CALLBACK, sign })).toBeUndefined();
+    });
+  });
+
+  it('configured md5-key: takes an upgrade to HMAC, refuses the other MD5 form', () => {
+    const keyed = testConfig('https://gw.example.com', { GATEWAY_SIGN_MODE: 'md5-key' });
+    const sign = referenceHmac(CALLBACK, TEST_SECRET);
+    expect(verifyCallback({ ...CALLBACK, sign_type: 'HMAC-SHA256', sign }, keyed).ok).toBe(true);
+    expect(verifyCallback(signedMd5(CALLBACK, TEST_SECRET), keyed).ok).toBe(false);
+  });
+
   it('verifies in md5-key mode when configured', () => {
     const keyed = testConfig('https://gw.example.com', { GATEWAY_SIGN_MODE: 'md5-key' });
     // MD5 of canonical + '&' + 'key=SECRET'.
     const sign = referenceMd5(CALLBACK, `key=${TEST_SECRET}`);
     expect(verifyCallback({ ...CALLBACK, sign }, keyed).ok).toBe(true);
     expect(verifyCallback({ ...CALLBACK, sign }, config).ok).toBe(false);
+  });
+
+  it('refuses a signed callback whose payout_cl_id no merchant order id of ours can be', () => {
+    for (const id of ['ORD:1', 'ORD 1', 'x'.repeat(33), '']) {
+      const error = errorOf(signedMd5({ ...CALLBACK, payout_cl_id: id }, TEST_SECRET));
+      expect(error?.code).toBe('malformed');
+      expect(error?.detail).toMatch(/payout_cl_id/);
+    }
   });
 
   it('keeps an unknown status code as unknown-status', () => {

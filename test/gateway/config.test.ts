@@ -191,6 +191,14 @@ describe('parseGatewayConfig', () => {
     ]);
   });
 
+  it('refuses a notify URL that signing would refuse, so the worker fails at start, not per payout', () => {
+    for (const url of ['https://cb.example.com/n\u0085', 'https://cb.example.com/\ud800']) {
+      expect(fieldsOf(configError({ ...MINIMAL, GATEWAY_NOTIFY_URL: url }))).toEqual([
+        'GATEWAY_NOTIFY_URL',
+      ]);
+    }
+  });
+
   it('refuses a base URL with a query, and keeps a path prefix', () => {
     expect(fieldsOf(configError({ ...MINIMAL, GATEWAY_BASE_URL: 'https://gw/?a=1' }))).toEqual([
       'GATEWAY_BASE_URL',

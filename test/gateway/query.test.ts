@@ -168,6 +168,21 @@ describe('queryPayout: found orders', () => {
     expect(await queryTo(answer(list(item)))).toEqual({ kind: 'found', order: ORDER });
   });
 
+  it('configured hmac-sha256: an MD5-signed item is bad-signature, with or without sign_type', async () => {
+    const hmac = { GATEWAY_SIGN_MODE: 'hmac-sha256' };
+    for (const item of [signed(ITEM), { ...signed(ITEM), sign_type: 'MD5' }]) {
+      expect(await queryTo(answer(list(item)), hmac)).toEqual({
+        kind: 'bad-signature',
+        detail: 'data item 0: sign does not verify',
+      });
+      await dispatcher?.destroy();
+      await server?.close();
+      server = undefined;
+    }
+    const unmarked = { ...ITEM, sign: referenceHmac(ITEM, TEST_SECRET) };
+    expect(await queryTo(answer(list(unmarked)), hmac)).toEqual({ kind: 'found', order: ORDER });
+  });
+
   it('takes the same order listed twice as one', async () => {
     expect(await queryTo(answer(list(signed(ITEM), signed(ITEM))))).toEqual({
       kind: 'found',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   UnsignableFieldError,
   canonicalString,
+  acceptedSignMode,
   receivedSignMode,
   sign,
   verifySign,
@@ -93,6 +94,8 @@ describe('sign: refuses what cannot be signed unambiguously', () => {
   it.each([
     ['a control character in a value', { name: 'a\nb' }, 'name'],
     ['DEL in a value', { name: 'a\u007fb' }, 'name'],
+    ['a C1 control in a value', { name: 'a\u0085b' }, 'name'],
+    ['a lone surrogate in a value', { city: 'a\ud800' }, 'city'],
     ['& in a value', { bank_name: 'A&B' }, 'bank_name'],
     ['= in a value', { bank_name: 'A=B' }, 'bank_name'],
     ['& in a field name', { 'a&b': 'x' }, 'a&b'],
@@ -129,7 +132,15 @@ describe('verifySign', () => {
     expect(verifySign(received, 'another-secret', 'md5')).toBe(false);
   });
 
-  it('picks HMAC only when the message says so', () => {
+  it('verifies what we receive in HMAC only, when HMAC is configured; else as said or configured', () => {
+    expect(acceptedSignMode(undefined, 'hmac-sha256')).toBe('hmac-sha256');
+    expect(acceptedSignMode('MD5', 'hmac-sha256')).toBe('hmac-sha256');
+    expect(acceptedSignMode('HMAC-SHA256', 'md5')).toBe('hmac-sha256');
+    expect(acceptedSignMode(undefined, 'md5-key')).toBe('md5-key');
+    expect(acceptedSignMode('MD5', 'md5')).toBe('md5');
+  });
+
+  it('reads a message as the gateway does: HMAC only when it says so', () => {
     expect(receivedSignMode('HMAC-SHA256', 'md5')).toBe('hmac-sha256');
     expect(receivedSignMode('hmac-sha256', 'md5-key')).toBe('hmac-sha256');
     expect(receivedSignMode(undefined, 'md5-key')).toBe('md5-key');
@@ -138,14 +149,14 @@ describe('verifySign', () => {
 });
 
 describe('sign: properties', () => {
-  // Signable names and values: no &, =, control characters; values non-empty.
+  // Signable names and values: no &, =, C0 or C1 control characters; values non-empty.
   const name = fc
     .stringMatching(/^[a-z_][a-z0-9_]{0,11}$/)
     .filter((n) => n !== 'sign' && n !== 'sign_type');
   const text = fc
     .string({ unit: 'binary', minLength: 1, maxLength: 12 })
     // eslint-disable-next-line no-control-regex
-    .map((s) => s.replace(/[&=\u0000-\u001f\u007f]/g, ''))
+    .map((s) => s.replace(/[&=\u0000-\u001f\u007f-\u009f]/g, ''))
     .filter((s) => s.length > 0);
   const value = fc.oneof(text, fc.integer({ min: 0, max: 10_000_000 }));
   const fields = fc.dictionary(name, value, { minKeys: 1, maxKeys: 8 });

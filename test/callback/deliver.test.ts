@@ -1,0 +1,77 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { createTemporalDelivery } from '../../src/callback/deliver.js';
+import { verifyCallback } from '../../src/gateway/callback.js';
+import { sign } from '../../src/gateway/sign.js';
+import type { PayoutNotification } from '../../src/gateway/types.js';
+import { testConfig, TEST_SECRET } from '../gateway/helpers/config.js';
+
+/** A Temporal client that records signals, with `signal` and `describe` as the test says. */
+function fakeClient(
+  behaviour: { signal?: () => Promise<void>; describe?: () => Promise<unknown> } = {},
+) {
+  const signals: { workflowId: string; name: string; args: unknown[] }[] = [];
+  const client = {
+    workflow: {
+      getHandle: (workflowId: string) => ({
+        signal: (def: string | { name: string }, ...args: unknown[]) => {
+          signals.push({ workflowId, name: typeof def === 'string' ? def : def.name, args });
+          return behaviour.signal ? behaviour.signal() : Promise.resolve();
+        },
+        describe: () => (behaviour.describe ? behaviour.describe() : Promise.resolve({})),
+      }),
+    },
+  };
+  return { client: client as unknown as Client, signals };
+}
+
+function verifiedNotification(): PayoutNotification {
+  const config = testConfig('https://gw.example.com', { GATEWAY_SIGN_MODE: 'hmac-sha256' });
+  const fields = {
+    payout_id: 'POT1',
+    payout_cl_id: 'ORDER-1',
+    platform_id: 'PF0002',
+    amount: '50000',
+    status: '3',
+    sign_type: 'HMAC-SHA256',
+    extra_field: 'added later by the gateway',
+  };
+  const result = verifyCallback(
+    { ...fields, sign: sign(fields, TEST_SECRET, 'hmac-sha256') },
+    config,
+  );
+  if (!result.ok) throw new Error(result.error.detail);
+  return result.notification;
+}
+
+describe('createTemporalDelivery', () => {
+  it('signals the payout without the raw fields, so neither sign nor sign_type reach the history', async () => {
+    const { client, signals } = fakeClient();
+    const notification = verifiedNotification();
+    expect(notification.fields['sign']).toBeDefined();
+
+    expect(await createTemporalDelivery(client, 'PF0002')(notification)).toBe('delivered');
+    expect(signals).toHaveLength(1);
+    const [signal] = signals;
+    expect(signal?.workflowId).toBe('payout:PF0002:ORDER-1');
+    expect(signal?.name).toBe('payoutCallback');
+    const { fields: _fields, ...expected } = notification;
+    expect(signal?.args).toEqual([expected]);
+    const text = JSON.stringify(signal?.args);
+    expect(text).not.toContain(notification.fields['sign']);
+    expect(text).not.toContain('sign_type');
+    expect(text).not.toContain('added later');
+  });
+
+  it('tells a finished payout from an unknown one', async () => {
+    const notFound = () => Promise.reject(new WorkflowNotFoundError('gone', 'x', undefined));
+    const final = fakeClient({ signal: notFound });
+    expect(await createTemporalDelivery(final.client, 'PF0002')(verifiedNotification())).toBe(
+      'already-final',
+    );
+    const unknown = fakeClient({ signal: notFound, describe: notFound });
+    expect(await createTemporalDelivery(unknown.client, 'PF0002')(verifiedNotification())).toBe(
+      'unknown-payout',
+    );
+  });
+});
