@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   const receiver = await startCallbackReceiver(
     {
       verify: (body) => gateway.verifyCallback(body),
-      deliver: createTemporalDelivery(client, gatewayConfig.platformId),
+      deliver: createTemporalDelivery(client, gatewayConfig.platformId, {
+        taskQueue: temporalConfig.taskQueue,
+      }),
       log,
     },
     serverConfig,

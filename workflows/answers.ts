@@ -1,5 +1,10 @@
 import type { GatewayPayoutState } from '../src/gateway/types.js';
-import type { CallbackSignalPayload, EscalationKind, EscalationReason } from './api.js';
+import type {
+  CallbackSignalPayload,
+  EscalationKind,
+  EscalationReason,
+  FinalPayoutStatus,
+} from './api.js';
 import type { PayoutPolicy } from './policy.js';
 import type { PayoutState } from './state.js';
 
@@ -128,6 +133,40 @@ export function parseCallback(
       ...(updateTime === undefined ? {} : { updateTime }),
     },
   };
+}
+
+/**
+ * Why verified news about an order contradicts a payout's final state, or `null` when it does
+ * not: another final outcome (paid versus not paid), any news of an order for a payout
+ * REJECTED (that status says no order exists), another payout_id, another amount. A stale
+ * non-final report after a final one (callbacks arrive out of order) is no contradiction.
+ */
+export function contradiction(
+  final: {
+    readonly status: FinalPayoutStatus;
+    readonly payoutId: string | null;
+    readonly amountCents: number;
+  },
+  news: {
+    readonly state: GatewayPayoutState;
+    readonly payoutId: string;
+    readonly amountCents: number;
+  },
+): string | null {
+  const says = `the gateway reports ${news.state} for payout_id ${news.payoutId}`;
+  if (final.status === 'REJECTED') return `the payout is REJECTED (no order), but ${says}`;
+  const paid = news.state === 'success';
+  const notPaid = news.state === 'failed' || news.state === 'cancelled';
+  if ((final.status === 'SUCCEEDED' && notPaid) || (final.status === 'FAILED' && paid)) {
+    return `the payout is ${final.status}, but ${says}`;
+  }
+  if (final.payoutId !== null && final.payoutId !== news.payoutId) {
+    return `the payout is ${final.status} with payout_id ${final.payoutId}, but ${says}`;
+  }
+  if (final.amountCents !== news.amountCents) {
+    return `the payout is ${final.status} for ${final.amountCents} cents, but ${says} at ${news.amountCents} cents`;
+  }
+  return null;
 }
 
 // ---- when to ask next ----------------------------------------------------------------------

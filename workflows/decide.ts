@@ -9,6 +9,7 @@ import type {
   SubmitOrigin,
 } from './api.js';
 import {
+  contradiction,
   escalationKind,
   finalOutcome,
   identityProblem,
@@ -485,13 +486,8 @@ function afterFinal(ctx: Ctx, event: PayoutEvent): void {
   const parsed = parseCallback(event.payload);
   if (!parsed.ok) return;
   const n = parsed.notification;
-  const outcome = finalOutcome(n.state);
-  const contradicts =
-    (outcome !== null && outcome !== (result.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED')) ||
-    (result.payoutId !== null && n.payoutId !== result.payoutId) ||
-    identityProblem(ctx.s, n) !== null;
-  if (!contradicts) return;
-  const detail = `the payout is ${result.status}, and a signed callback says ${n.state} (payout_id ${n.payoutId})`;
+  const detail = contradiction(result, n);
+  if (detail === null) return;
   record(ctx, { kind: 'dispute', detail });
   ctx.commands.push({ type: 'dispute', detail, news: n });
 }

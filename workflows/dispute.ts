@@ -111,6 +111,9 @@ export async function payoutDisputeWorkflow(input: PayoutDisputeInput): Promise<
   ]);
   setHandler(disputeQuery, view);
   setHandler(disputeNewsSignal, (more) => {
+    // The same news again (a signal-with-start repeats its start's news) is not new.
+    const key = (n: DisputeNews) => `${n.source}|${n.state}|${n.payoutId}|${n.amountCents}`;
+    if (news.some((n) => key(n) === key(more))) return;
     if (news.length < MAX_NEWS) news.push(more);
     else moreNews += 1;
   });

@@ -1,10 +1,19 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PayoutNotification } from '../gateway/types.js';
 import {
   payoutCallbackSignal,
   payoutWorkflowId,
   type CallbackSignalPayload,
 } from '../../workflows/api.js';
+import { contradiction } from '../../workflows/answers.js';
+import {
+  PAYOUT_DISPUTE_WORKFLOW_TYPE,
+  disputeNewsSignal,
+  disputeWorkflowId,
+  type DisputeNews,
+  type PayoutDisputeInput,
+} from '../../workflows/dispute.js';
+import type { payoutWorkflow } from '../../workflows/payout.js';
 import type { DeliveryResult } from './receiver.js';
 
 /**
@@ -18,13 +27,19 @@ export function toCallbackSignalPayload(notification: PayoutNotification): Callb
 }
 
 /**
- * Hands a verified callback to its payout's workflow as a signal. It never starts a workflow: a
- * callback for an order we never started is reported as `unknown-payout`, and one for a payout
- * that already ended as `already-final` (the gateway's retries then stop on our `0000`).
+ * Hands a verified callback to its payout's workflow as a signal. It never starts a payout: a
+ * callback for an order we never started is `unknown-payout`. One for a payout that already
+ * ended is `already-final` when it agrees with the final state, and `disputed` when it
+ * contradicts it: a dispute workflow then holds both sides for an operator.
  */
-export function createTemporalDelivery(client: Client, platformId: string) {
+export function createTemporalDelivery(
+  client: Client,
+  platformId: string,
+  options: { readonly taskQueue: string },
+) {
   return async (notification: PayoutNotification): Promise<DeliveryResult> => {
-    const handle = client.workflow.getHandle(payoutWorkflowId(platformId, notification.payoutClId));
+    const workflowId = payoutWorkflowId(platformId, notification.payoutClId);
+    const handle = client.workflow.getHandle<typeof payoutWorkflow>(workflowId);
     try {
       await handle.signal(payoutCallbackSignal, toCallbackSignalPayload(notification));
       return 'delivered';
@@ -32,12 +47,43 @@ export function createTemporalDelivery(client: Client, platformId: string) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
     // Signalling a closed workflow also says "not found": tell a finished payout from none at all.
+    let result;
     try {
-      await handle.describe();
-      return 'already-final';
+      result = await handle.result();
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return 'unknown-payout';
+      // The workflow ended without a payout result (refused input, terminated): nothing to dispute.
+      if (error instanceof WorkflowFailedError) return 'already-final';
       throw error;
     }
+    const detail = contradiction(result, notification);
+    if (detail === null) return 'already-final';
+    const news: DisputeNews = {
+      source: 'callback',
+      state: notification.state,
+      payoutId: notification.payoutId,
+      amountCents: notification.amountCents,
+      detail,
+      at: new Date().toISOString(),
+    };
+    const input: PayoutDisputeInput = {
+      merchantOrderId: result.merchantOrderId,
+      platformId: result.platformId,
+      final: {
+        status: result.status,
+        payoutId: result.payoutId,
+        gatewayState: result.gatewayState,
+        resolvedAt: result.resolvedAt,
+      },
+      news,
+    };
+    await client.workflow.signalWithStart(PAYOUT_DISPUTE_WORKFLOW_TYPE, {
+      workflowId: disputeWorkflowId(platformId, notification.payoutClId),
+      taskQueue: options.taskQueue,
+      args: [input],
+      signal: disputeNewsSignal,
+      signalArgs: [news],
+    });
+    return 'disputed';
   };
 }

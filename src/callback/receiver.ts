@@ -7,7 +7,7 @@ import { BodyTooLargeError, endAfterDrain, readBody } from './body.js';
 import { DeliveryMemory, callbackDigest } from './memory.js';
 
 /** What handing a verified callback to its payout came to. */
-export type DeliveryResult = 'delivered' | 'already-final' | 'unknown-payout';
+export type DeliveryResult = 'delivered' | 'already-final' | 'disputed' | 'unknown-payout';
 
 /** What the receiver needs; injected so it can be tested without the gateway or Temporal. */
 export interface CallbackReceiverDeps {
@@ -146,6 +146,11 @@ export function createCallbackHandler(
         deps.log.warn('callback for a payout we do not know', context);
         return CallbackReply.unknownPayout;
       }
+      if (result === 'disputed') {
+        // Money may have moved otherwise than the payout says: a person must look now.
+        deps.log.error('callback contradicts the final payout: dispute opened', context);
+        return CallbackReply.ok;
+      }
       deps.log.info(
         result === 'delivered' ? 'callback delivered' : 'callback for a final payout acknowledged',
         context,
@@ -167,7 +172,7 @@ export function createCallbackHandler(
     if (earlier === undefined) return false;
     // A failed earlier delivery is forgotten; this one then goes on to deliver itself.
     const result = await earlier.catch(() => undefined);
-    return result === 'delivered' || result === 'already-final';
+    return result === 'delivered' || result === 'already-final' || result === 'disputed';
   }
 
   function handler(req: IncomingMessage, res: ServerResponse): void {

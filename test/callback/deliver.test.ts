@@ -6,11 +6,12 @@ import { sign } from '../../src/gateway/sign.js';
 import type { PayoutNotification } from '../../src/gateway/types.js';
 import { testConfig, TEST_SECRET } from '../gateway/helpers/config.js';
 
-/** A Temporal client that records signals, with `signal` and `describe` as the test says. */
+/** A Temporal client that records signals, with `signal` and `result` as the test says. */
 function fakeClient(
-  behaviour: { signal?: () => Promise<void>; describe?: () => Promise<unknown> } = {},
+  behaviour: { signal?: () => Promise<void>; result?: () => Promise<unknown> } = {},
 ) {
   const signals: { workflowId: string; name: string; args: unknown[] }[] = [];
+  const disputes: { workflowId: string; options: Record<string, unknown> }[] = [];
   const client = {
     workflow: {
       getHandle: (workflowId: string) => ({
@@ -18,12 +19,27 @@ function fakeClient(
           signals.push({ workflowId, name: typeof def === 'string' ? def : def.name, args });
           return behaviour.signal ? behaviour.signal() : Promise.resolve();
         },
-        describe: () => (behaviour.describe ? behaviour.describe() : Promise.resolve({})),
+        result: () => (behaviour.result ? behaviour.result() : Promise.resolve(FINAL)),
       }),
+      signalWithStart: (_type: string, options: { workflowId: string }) => {
+        disputes.push({ workflowId: options.workflowId, options });
+        return Promise.resolve();
+      },
     },
   };
-  return { client: client as unknown as Client, signals };
+  return { client: client as unknown as Client, signals, disputes };
 }
+
+/** The final result the fake payout ended with: SUCCEEDED, as the callback below says. */
+const FINAL = {
+  status: 'SUCCEEDED',
+  merchantOrderId: 'ORDER-1',
+  platformId: 'PF0002',
+  amountCents: 50_000,
+  payoutId: 'POT1',
+  gatewayState: 'success',
+  resolvedAt: '2025-03-01T00:00:00.000Z',
+};
 
 function verifiedNotification(): PayoutNotification {
   const config = testConfig('https://gw.example.com', { GATEWAY_SIGN_MODE: 'hmac-sha256' });
@@ -50,7 +66,9 @@ describe('createTemporalDelivery', () => {
     const notification = verifiedNotification();
     expect(notification.fields['sign']).toBeDefined();
 
-    expect(await createTemporalDelivery(client, 'PF0002')(notification)).toBe('delivered');
+    expect(
+      await createTemporalDelivery(client, 'PF0002', { taskQueue: 'payouts' })(notification),
+    ).toBe('delivered');
     expect(signals).toHaveLength(1);
     const [signal] = signals;
     expect(signal?.workflowId).toBe('payout:PF0002:ORDER-1');
@@ -66,12 +84,40 @@ describe('createTemporalDelivery', () => {
   it('tells a finished payout from an unknown one', async () => {
     const notFound = () => Promise.reject(new WorkflowNotFoundError('gone', 'x', undefined));
     const final = fakeClient({ signal: notFound });
-    expect(await createTemporalDelivery(final.client, 'PF0002')(verifiedNotification())).toBe(
-      'already-final',
-    );
-    const unknown = fakeClient({ signal: notFound, describe: notFound });
-    expect(await createTemporalDelivery(unknown.client, 'PF0002')(verifiedNotification())).toBe(
-      'unknown-payout',
-    );
+    expect(
+      await createTemporalDelivery(final.client, 'PF0002', { taskQueue: 'payouts' })(
+        verifiedNotification(),
+      ),
+    ).toBe('already-final');
+    const unknown = fakeClient({ signal: notFound, result: notFound });
+    expect(
+      await createTemporalDelivery(unknown.client, 'PF0002', { taskQueue: 'payouts' })(
+        verifiedNotification(),
+      ),
+    ).toBe('unknown-payout');
+  });
+
+  it('a callback that contradicts the final state opens a dispute holding both sides', async () => {
+    const notFound = () => Promise.reject(new WorkflowNotFoundError('gone', 'x', undefined));
+    const failed = fakeClient({
+      signal: notFound,
+      result: () => Promise.resolve({ ...FINAL, status: 'FAILED', gatewayState: 'failed' }),
+    });
+    const deliver = createTemporalDelivery(failed.client, 'PF0002', { taskQueue: 'payouts' });
+    expect(await deliver(verifiedNotification())).toBe('disputed');
+    expect(failed.disputes).toEqual([
+      {
+        workflowId: 'payout-dispute:PF0002:ORDER-1',
+        options: expect.objectContaining({
+          taskQueue: 'payouts',
+          args: [
+            expect.objectContaining({
+              final: expect.objectContaining({ status: 'FAILED' }) as unknown,
+              news: expect.objectContaining({ state: 'success', source: 'callback' }) as unknown,
+            }),
+          ],
+        }) as unknown,
+      },
+    ]);
   });
 });

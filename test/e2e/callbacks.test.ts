@@ -8,7 +8,20 @@ import { PayoutNotFoundError } from '../../src/client/index.js';
 import { createGatewayClient } from '../../src/gateway/client.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { CALLBACK_PATH, E2E_MERCHANT, useE2e } from './harness.js';
-import { createCounts, entriesOf, eventually, evidenceOf, checksOf } from './support.js';
+import {
+  PAYOUT_DISPUTE_WORKFLOW_TYPE,
+  disputeQuery,
+  disputeWorkflowId,
+  resolveDisputeUpdate,
+} from '../../workflows/dispute.js';
+import {
+  createCounts,
+  entriesOf,
+  eventually,
+  evidenceOf,
+  checksOf,
+  listWorkflows,
+} from './support.js';
 
 /**
  * A check 30 s away: only a callback can make these payouts final within the test. The first
@@ -86,8 +99,9 @@ describe.concurrent('callbacks', () => {
       resolvedBy: { by: 'callback-confirmed-by-query' },
     });
     const callbacks = entriesOf(evidence, 'callback');
-    // A repeat costs a count, not evidence.
+    // The receiver answers the repeat 0000 without signalling again: it costs a count there.
     expect(callbacks.map((c) => c.note)).toEqual(['new']);
+    expect((await payouts.getPayout(request.merchantOrderId)).callbacksReceived).toBe(1);
     // The duplicate started no query of its own: one query activity (with its retries).
     expect(checksOf(evidence)).toHaveLength(1);
     const deliveries = sandbox.record(request.merchantOrderId).callbacks;
@@ -188,6 +202,49 @@ describe.concurrent('callbacks', () => {
     ).toBe(true);
     expect(await payouts.waitForPayout(request.merchantOrderId)).toEqual(result);
     expect((await e2e().handle(request.merchantOrderId).describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('a signed callback contradicting the final state opens a dispute listed with the stuck payouts', async ({
+    expect,
+  }) => {
+    const { payouts, sandbox, receiverLog, client } = e2e();
+    const request = e2e().request('DEMO-OK-');
+    await e2e().start(request);
+    const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
+    expect(result.status).toBe('SUCCEEDED');
+    // The gateway changes its mind after the payout is final.
+    sandbox.forceStatus(request.merchantOrderId, 'failed');
+    const dispute = client.workflow.getHandle(
+      disputeWorkflowId(E2E_MERCHANT.platformId, request.merchantOrderId),
+    );
+    const view = await eventually('the dispute', () => dispute.query(disputeQuery));
+    expect(view).toMatchObject({
+      merchantOrderId: request.merchantOrderId,
+      final: { status: 'SUCCEEDED', payoutId: result.payoutId },
+      news: [{ source: 'callback', state: 'failed', payoutId: result.payoutId }],
+      resolution: null,
+    });
+    expect(receiverLog.entries).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'callback contradicts the final payout: dispute opened',
+      }),
+    );
+    const listed = await eventually('the dispute listed as NEEDS_REVIEW', async () => {
+      const found = await listWorkflows(
+        client,
+        `PayoutStatus = "NEEDS_REVIEW" AND MerchantOrderId = "${request.merchantOrderId}"`,
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(listed.map((w) => w.type)).toEqual([PAYOUT_DISPUTE_WORKFLOW_TYPE]);
+    // The payout's own result stays as it was; an operator resolves the dispute.
+    expect(await payouts.waitForPayout(request.merchantOrderId)).toEqual(result);
+    const resolved = await dispute.executeUpdate(resolveDisputeUpdate, {
+      args: [{ operatorId: 'ops-alice', reason: 'gateway support: reversed, refund booked' }],
+    });
+    expect(resolved.resolution).toMatchObject({ operatorId: 'ops-alice' });
+    expect((await dispute.describe()).status.name).toBe('COMPLETED');
   });
 
   it('a callback for an order no payout started is refused and starts nothing', async ({

@@ -147,6 +147,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
   };
 
   try {
+    const taskQueue = `e2e-${options.name}-${randomUUID().slice(0, 8)}`;
     const env = await startDevServerEnv();
     cleanups.push(() => env.teardown());
 
@@ -159,7 +160,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
           if (verifier.gateway === undefined) throw new Error('gateway client not ready');
           return verifier.gateway.verifyCallback(body);
         },
-        deliver: createTemporalDelivery(env.client, E2E_MERCHANT.platformId),
+        deliver: createTemporalDelivery(env.client, E2E_MERCHANT.platformId, { taskQueue }),
         log: receiverLog,
       },
       { host: '127.0.0.1', port: 0, path: CALLBACK_PATH, maxBodyBytes: 16_384 },
@@ -189,7 +190,6 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     verifier.gateway = gatewayClient;
     cleanups.push(() => gatewayClient.close());
 
-    const taskQueue = `e2e-${options.name}-${randomUUID().slice(0, 8)}`;
     const worker = await createPayoutWorker({
       connection: env.nativeConnection,
       namespace: 'default',
