@@ -107,7 +107,12 @@ export class PayoutStartError extends PayoutOrchestratorError {
   /** Wraps a start failure with the server's reason and, where known, the fix. */
   static from(merchantOrderId: string, error: unknown): PayoutStartError {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-    const reason = cause?.message ?? (error instanceof Error ? error.message : String(error));
+    // A gRPC error's `details` is the server's sentence without the status prefix.
+    const details = (cause as { details?: unknown } | undefined)?.details;
+    const reason =
+      typeof details === 'string' && details !== ''
+        ? details
+        : (cause?.message ?? (error instanceof Error ? error.message : String(error)));
     const hint = /search attribute/i.test(reason)
       ? 'The payout search attributes are not registered in this namespace: run `npm run temporal:setup` (see README.md)'
       : null;

@@ -146,4 +146,19 @@ describe('docker-compose.yml', () => {
       'temporal-setup': { condition: 'service_completed_successfully' },
     });
   });
+
+  it('hides the Web UI buttons that end, rewind or restart a payout; keeps signal and update', () => {
+    const ui = defaults('temporal-ui');
+    for (const key of [
+      'TEMPORAL_WORKFLOW_TERMINATE_DISABLED',
+      'TEMPORAL_WORKFLOW_CANCEL_DISABLED',
+      'TEMPORAL_WORKFLOW_RESET_DISABLED',
+      'TEMPORAL_START_WORKFLOW_DISABLED',
+      'TEMPORAL_BATCH_ACTIONS_DISABLED',
+    ]) {
+      expect(ui[key], key).toBe('true');
+    }
+    expect(ui['TEMPORAL_WORKFLOW_SIGNAL_DISABLED']).toBe('false');
+    expect(ui['TEMPORAL_DISABLE_WRITE_ACTIONS']).toBeUndefined();
+  });
 });
