@@ -8,7 +8,7 @@ export const GATEWAY_CONFIG_DEFAULTS = {
   GATEWAY_SIGN_MODE: 'md5',
   GATEWAY_QUERY_FORM: 'list',
   GATEWAY_PAYOUTS_PATH: '/gateway/api/v2/payouts',
-  GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'false',
+  GATEWAY_ALLOW_HTTP: 'false',
   GATEWAY_CONNECT_TIMEOUT_MS: '3000',
   GATEWAY_HEADERS_TIMEOUT_MS: '10000',
   GATEWAY_BODY_TIMEOUT_MS: '10000',
@@ -44,12 +44,12 @@ export const GATEWAY_CONFIG_KEYS: readonly GatewayConfigKey[] = [
     key: 'GATEWAY_BASE_URL',
     required: true,
     meaning:
-      'Gateway origin, http(s), no credentials, query or fragment; e.g. https://gw.example.com',
+      'Gateway origin, https (http only with GATEWAY_ALLOW_HTTP), no credentials, query or fragment; e.g. https://gw.example.com',
   },
   {
     key: 'GATEWAY_PLATFORM_ID',
     required: true,
-    meaning: 'Merchant id (platform_id), 1-7 characters',
+    meaning: 'Merchant id (platform_id), letters and digits, 1-7 characters',
   },
   {
     key: 'GATEWAY_SECRET',
@@ -100,10 +100,11 @@ export const GATEWAY_CONFIG_KEYS: readonly GatewayConfigKey[] = [
     meaning: 'Callback URL sent as notify_url: https, at most 256 characters; unset: not sent',
   },
   {
-    key: 'GATEWAY_ALLOW_HTTP_NOTIFY_URL',
+    key: 'GATEWAY_ALLOW_HTTP',
     required: false,
-    default: D.GATEWAY_ALLOW_HTTP_NOTIFY_URL,
-    meaning: 'true lets notify_url be http: only for the local sandbox stack',
+    default: D.GATEWAY_ALLOW_HTTP,
+    meaning:
+      'true lets GATEWAY_BASE_URL and GATEWAY_NOTIFY_URL be http: only for the local sandbox stack',
   },
   {
     key: 'GATEWAY_CONNECT_TIMEOUT_MS',

@@ -19,7 +19,7 @@ export interface GatewayConfig {
   /** Path of create and query calls, starting with `/`, no trailing slash. */
   readonly payoutsPath: string;
   readonly notifyUrl?: string;
-  readonly allowHttpNotifyUrl: boolean;
+  readonly allowHttp: boolean;
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
@@ -82,9 +82,9 @@ const envSchema = z.object({
       error: 'an https URL without credentials or fragment',
     })
     .optional(),
-  GATEWAY_ALLOW_HTTP_NOTIFY_URL: z
+  GATEWAY_ALLOW_HTTP: z
     .enum(['true', 'false'], { error: 'true or false' })
-    .default(D.GATEWAY_ALLOW_HTTP_NOTIFY_URL)
+    .default(D.GATEWAY_ALLOW_HTTP)
     .transform((v) => v === 'true'),
   GATEWAY_CONNECT_TIMEOUT_MS: timeoutMs(D.GATEWAY_CONNECT_TIMEOUT_MS),
   GATEWAY_HEADERS_TIMEOUT_MS: timeoutMs(D.GATEWAY_HEADERS_TIMEOUT_MS),
@@ -117,11 +117,9 @@ export function parseGatewayConfig(
   }
   const secret = resolveCredential('GATEWAY_SECRET', present, readFile, issues);
   const authToken = resolveCredential('GATEWAY_AUTH_TOKEN', present, readFile, issues);
-  checkNotifyScheme(
-    present('GATEWAY_NOTIFY_URL'),
-    present('GATEWAY_ALLOW_HTTP_NOTIFY_URL'),
-    issues,
-  );
+  for (const key of ['GATEWAY_BASE_URL', 'GATEWAY_NOTIFY_URL'] as const) {
+    checkHttps(key, present(key), present('GATEWAY_ALLOW_HTTP'), issues);
+  }
 
   if (!parsed.success || issues.length > 0 || secret === undefined || authToken === undefined) {
     throw new ConfigError(issues);
@@ -136,7 +134,7 @@ export function parseGatewayConfig(
     queryForm: e.GATEWAY_QUERY_FORM,
     payoutsPath: e.GATEWAY_PAYOUTS_PATH,
     ...(e.GATEWAY_NOTIFY_URL === undefined ? {} : { notifyUrl: e.GATEWAY_NOTIFY_URL }),
-    allowHttpNotifyUrl: e.GATEWAY_ALLOW_HTTP_NOTIFY_URL,
+    allowHttp: e.GATEWAY_ALLOW_HTTP,
     connectTimeoutMs: e.GATEWAY_CONNECT_TIMEOUT_MS,
     headersTimeoutMs: e.GATEWAY_HEADERS_TIMEOUT_MS,
     bodyTimeoutMs: e.GATEWAY_BODY_TIMEOUT_MS,
@@ -200,17 +198,22 @@ function credentialRule(key: string, value: string): string | undefined {
   return CONTROL.test(value) ? 'no control characters or line breaks' : undefined;
 }
 
-/** Read from the raw values, so this rule is reported even when other keys are bad. */
-function checkNotifyScheme(
-  notifyUrl: string | undefined,
+/**
+ * Credentials, recipients' bank details and callbacks travel over these URLs: https, unless the
+ * sandbox-only opt-in says otherwise. Read from the raw values, so this rule is reported even
+ * when other keys are bad.
+ */
+function checkHttps(
+  key: 'GATEWAY_BASE_URL' | 'GATEWAY_NOTIFY_URL',
+  url: string | undefined,
   allowHttp: string | undefined,
   issues: FieldIssue[],
 ): void {
-  if (notifyUrl === undefined || !URL.canParse(notifyUrl)) return;
-  if (new URL(notifyUrl).protocol === 'http:' && allowHttp !== 'true') {
+  if (url === undefined || !URL.canParse(url)) return;
+  if (new URL(url).protocol === 'http:' && allowHttp !== 'true') {
     issues.push({
-      field: 'GATEWAY_NOTIFY_URL',
-      rule: 'must be https (http only with GATEWAY_ALLOW_HTTP_NOTIFY_URL=true)',
+      field: key,
+      rule: 'must be https (http only for the local sandbox, with GATEWAY_ALLOW_HTTP=true)',
     });
   }
 }

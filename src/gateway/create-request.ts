@@ -57,10 +57,10 @@ const text = (max?: number) => {
 
 /**
  * The wire create request with every rule of the gateway's spec. The notify URL must be https,
- * unless `allowHttpNotifyUrl` (local sandbox only).
+ * unless `allowHttp` (local sandbox only).
  */
-export function wireCreateRequestSchema(options: { readonly allowHttpNotifyUrl: boolean }) {
-  const notifyRule = options.allowHttpNotifyUrl ? 'an http(s) URL' : 'an https URL';
+export function wireCreateRequestSchema(options: { readonly allowHttp: boolean }) {
+  const notifyRule = options.allowHttp ? 'an http(s) URL' : 'an https URL';
   return z
     .object({
       platform_id: text(7),
@@ -73,7 +73,7 @@ export function wireCreateRequestSchema(options: { readonly allowHttpNotifyUrl: 
         .refine((v) => {
           if (!URL.canParse(v)) return false;
           const scheme = new URL(v).protocol;
-          return scheme === 'https:' || (options.allowHttpNotifyUrl && scheme === 'http:');
+          return scheme === 'https:' || (options.allowHttp && scheme === 'http:');
         }, notifyRule)
         .optional(),
       bank_name: text(),

@@ -28,7 +28,7 @@ export function banner(gateway: SandboxGateway): string {
       `  GATEWAY_SECRET=${m.secret}`,
       `  GATEWAY_AUTH_TOKEN=${m.authToken}`,
       `  GATEWAY_SIGN_MODE=${m.signMode}`,
-      '  GATEWAY_ALLOW_HTTP_NOTIFY_URL=true  (if your notify_url is plain http)',
+      '  GATEWAY_ALLOW_HTTP=true  (the sandbox speaks plain http)',
       '',
     );
   }

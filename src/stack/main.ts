@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       GATEWAY_SECRET: SANDBOX_MERCHANT.secret,
       GATEWAY_AUTH_TOKEN: SANDBOX_MERCHANT.authToken,
       GATEWAY_NOTIFY_URL: callbackUrl,
-      GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'true',
+      GATEWAY_ALLOW_HTTP: 'true',
     });
   }
 

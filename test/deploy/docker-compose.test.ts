@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CALLBACK_CONFIG_KEYS, parseCallbackServerConfig } from '../../src/callback/config.js';
 import { GATEWAY_CONFIG_KEYS } from '../../src/gateway/config-keys.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
+import { ConfigError } from '../../src/errors.js';
 import { parseSandboxEnv } from '../../src/sandbox/env.js';
 import {
   parseTemporalConnectionConfig,
@@ -55,27 +56,25 @@ const known = new Set<string>([
 ]);
 
 describe('docker-compose.yml', () => {
-  it('has the production-shaped services, the sandbox behind a profile', () => {
+  it('has the production-shaped services: the real gateway and the sandbox each in a profile', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [
         'callbacks',
+        'callbacks-sandbox',
         'postgresql',
         'sandbox',
         'temporal',
         'temporal-setup',
         'temporal-ui',
         'worker',
+        'worker-sandbox',
       ].sort(),
     );
-    expect(service('sandbox').profiles).toEqual(['sandbox']);
-    for (const name of [
-      'worker',
-      'callbacks',
-      'temporal-setup',
-      'postgresql',
-      'temporal',
-      'temporal-ui',
-    ]) {
+    for (const name of ['sandbox', 'worker-sandbox', 'callbacks-sandbox']) {
+      expect(service(name).profiles, name).toEqual(['sandbox']);
+    }
+    for (const name of ['worker', 'callbacks']) expect(service(name).profiles).toEqual(['gateway']);
+    for (const name of ['temporal-setup', 'postgresql', 'temporal', 'temporal-ui']) {
       expect(service(name).profiles, name).toBeUndefined();
     }
   });
@@ -94,11 +93,14 @@ describe('docker-compose.yml', () => {
     expect(service('temporal').environment?.['DB']).toBe('postgres12');
   });
 
-  it('publishes the ports a person uses', () => {
-    expect(service('temporal').ports).toContain('7233:7233');
-    expect(service('temporal-ui').ports).toContain('8080:8080');
-    expect(service('callbacks').ports).toContain('8788:8788');
-    expect(service('sandbox').ports).toContain('8787:8787');
+  it('publishes the ports a person uses on loopback unless told otherwise', () => {
+    const published = (name: string) => service(name).ports ?? [];
+    expect(published('temporal')).toEqual(['${TEMPORAL_PUBLISH_HOST:-127.0.0.1}:7233:7233']);
+    expect(published('temporal-ui')).toEqual(['${TEMPORAL_UI_PUBLISH_HOST:-127.0.0.1}:8080:8080']);
+    expect(published('callbacks')).toEqual(['${CALLBACK_PUBLISH_HOST:-127.0.0.1}:8788:8788']);
+    expect(published('sandbox')).toEqual(['${SANDBOX_PUBLISH_HOST:-127.0.0.1}:8787:8787']);
+    // The database is reachable only on the compose network.
+    expect(service('postgresql').ports).toBeUndefined();
   });
 
   it('runs commands whose entry files exist, from an image the Dockerfile builds', () => {
@@ -109,42 +111,87 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives the worker and the receiver only keys their config knows, and a config that parses', () => {
-    for (const name of ['worker', 'callbacks', 'temporal-setup']) {
+  it('gives every process only keys its config knows, and Temporal config that parses', () => {
+    for (const name of [
+      'worker',
+      'callbacks',
+      'worker-sandbox',
+      'callbacks-sandbox',
+      'temporal-setup',
+    ]) {
       const env = defaults(name);
       for (const key of Object.keys(env))
         expect(known.has(key), `${name}: unknown key ${key}`).toBe(true);
-      expect(() => parseTemporalConnectionConfig(env), name).not.toThrow();
-      expect(parseTemporalConnectionConfig(env).address).toBe('temporal:7233');
-    }
-    for (const name of ['worker', 'callbacks']) {
-      const config = parseGatewayConfig(defaults(name));
-      expect(config.baseUrl).toBe('http://sandbox:8787');
-      expect(config.notifyUrl).toBe('http://callbacks:8788/callbacks/payout');
+      expect(parseTemporalConnectionConfig(env).address, name).toBe('temporal:7233');
     }
     const receiver = parseCallbackServerConfig(defaults('callbacks'));
     expect(receiver).toMatchObject({ host: '0.0.0.0', port: 8788, path: '/callbacks/payout' });
   });
 
-  it('starts the sandbox with the merchant the worker signs as', () => {
+  it('has no default credentials for the real gateway: the worker names each missing key', () => {
+    for (const name of ['worker', 'callbacks']) {
+      const env = defaults(name);
+      expect(() => parseGatewayConfig(env), name).toThrow(ConfigError);
+      try {
+        parseGatewayConfig(env);
+      } catch (error) {
+        const fields = (error as ConfigError).issues.map((i) => i.field);
+        expect(fields).toEqual(
+          expect.arrayContaining([
+            'GATEWAY_BASE_URL',
+            'GATEWAY_PLATFORM_ID',
+            'GATEWAY_SECRET',
+            'GATEWAY_AUTH_TOKEN',
+          ]),
+        );
+      }
+      // With the host's values, https only: the sandbox-only opt-in is off.
+      const config = parseGatewayConfig({
+        ...env,
+        GATEWAY_BASE_URL: 'https://gw.example.com',
+        GATEWAY_PLATFORM_ID: 'PF0009',
+        GATEWAY_SECRET: 'from-the-host',
+        GATEWAY_AUTH_TOKEN: 'from-the-host-too',
+        GATEWAY_NOTIFY_URL: 'https://merchant.example.com/callbacks/payout',
+      });
+      expect(config.allowHttp).toBe(false);
+      expect(() =>
+        parseGatewayConfig({ ...env, GATEWAY_BASE_URL: 'http://gw.example.com' }),
+      ).toThrow(/GATEWAY_BASE_URL \(must be https/);
+    }
+    const text = readFileSync(`${root}docker-compose.yml`, 'utf8');
+    const sandboxSecret = 'ThisIsYourSecretKey123';
+    for (const name of ['worker', 'callbacks']) {
+      expect(JSON.stringify(service(name).environment)).not.toContain(sandboxSecret);
+    }
+    expect(text).toContain(sandboxSecret); // only in the sandbox profile's anchor and service
+  });
+
+  it('starts the sandbox profile against the sandbox, with the merchant the worker signs as', () => {
     const sandbox = parseSandboxEnv(defaults('sandbox'));
-    const gateway = parseGatewayConfig(defaults('worker'));
+    for (const name of ['worker-sandbox', 'callbacks-sandbox']) {
+      const gateway = parseGatewayConfig(defaults(name));
+      expect(gateway.baseUrl).toBe('http://sandbox:8787');
+      expect(gateway.notifyUrl).toBe('http://callbacks-sandbox:8788/callbacks/payout');
+      expect(sandbox.merchants?.[0]).toMatchObject({
+        platformId: gateway.platformId,
+        secret: gateway.secret,
+        authToken: gateway.authToken,
+        signMode: gateway.signMode,
+      });
+    }
     expect(sandbox.port).toBe(8787);
-    expect(sandbox.merchants?.[0]).toMatchObject({
-      platformId: gateway.platformId,
-      secret: gateway.secret,
-      authToken: gateway.authToken,
-      signMode: gateway.signMode,
-    });
   });
 
   it('registers the search attributes before the worker and the receiver start', () => {
     expect(service('worker').depends_on).toMatchObject({
       'temporal-setup': { condition: 'service_completed_successfully' },
     });
-    expect(service('callbacks').depends_on).toMatchObject({
-      'temporal-setup': { condition: 'service_completed_successfully' },
-    });
+    for (const name of ['callbacks', 'worker-sandbox', 'callbacks-sandbox']) {
+      expect(service(name).depends_on).toMatchObject({
+        'temporal-setup': { condition: 'service_completed_successfully' },
+      });
+    }
   });
 
   it('hides the Web UI buttons that end, rewind or restart a payout; keeps signal and update', () => {

@@ -182,7 +182,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       GATEWAY_AUTH_TOKEN: E2E_MERCHANT.authToken,
       GATEWAY_SIGN_MODE: E2E_MERCHANT.signMode,
       GATEWAY_NOTIFY_URL: `${receiver.url}${CALLBACK_PATH}`,
-      GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'true',
+      GATEWAY_ALLOW_HTTP: 'true',
       ...GATEWAY_TIMEOUTS,
     });
     assertActivityTimeoutsExceed(gatewayCallDeadlineMs(gatewayConfig));

@@ -44,7 +44,7 @@ function clientConfig(
     GATEWAY_CONNECT_TIMEOUT_MS: '300',
     GATEWAY_HEADERS_TIMEOUT_MS: '300',
     GATEWAY_BODY_TIMEOUT_MS: '300',
-    GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'true',
+    GATEWAY_ALLOW_HTTP: 'true',
     ...extra,
   });
 }

@@ -40,7 +40,7 @@ describe('parseGatewayConfig', () => {
       signMode: 'md5',
       queryForm: 'list',
       payoutsPath: '/gateway/api/v2/payouts',
-      allowHttpNotifyUrl: false,
+      allowHttp: false,
       connectTimeoutMs: 3000,
       headersTimeoutMs: 10000,
       bodyTimeoutMs: 10000,
@@ -56,7 +56,7 @@ describe('parseGatewayConfig', () => {
       GATEWAY_QUERY_FORM: 'single',
       GATEWAY_PAYOUTS_PATH: '/gateway/api/v1/payouts',
       GATEWAY_NOTIFY_URL: 'http://callbacks:8080/notify?src=gw',
-      GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'true',
+      GATEWAY_ALLOW_HTTP: 'true',
       GATEWAY_CONNECT_TIMEOUT_MS: '1',
       GATEWAY_HEADERS_TIMEOUT_MS: '60000',
       GATEWAY_BODY_TIMEOUT_MS: '250',
@@ -68,7 +68,7 @@ describe('parseGatewayConfig', () => {
       queryForm: 'single',
       payoutsPath: '/gateway/api/v1/payouts',
       notifyUrl: 'http://callbacks:8080/notify?src=gw',
-      allowHttpNotifyUrl: true,
+      allowHttp: true,
       connectTimeoutMs: 1,
       headersTimeoutMs: 60000,
       bodyTimeoutMs: 250,
@@ -89,7 +89,7 @@ describe('parseGatewayConfig', () => {
       GATEWAY_QUERY_FORM: 'both',
       GATEWAY_PAYOUTS_PATH: 'no-slash?x=1',
       GATEWAY_NOTIFY_URL: 'not a url',
-      GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'yes',
+      GATEWAY_ALLOW_HTTP: 'yes',
       GATEWAY_CONNECT_TIMEOUT_MS: '0',
       GATEWAY_HEADERS_TIMEOUT_MS: '60001',
       GATEWAY_BODY_TIMEOUT_MS: '1.5',
@@ -178,8 +178,8 @@ describe('parseGatewayConfig', () => {
   it('wants an https notify URL of at most 256 characters, http only with the sandbox flag', () => {
     const http = { ...MINIMAL, GATEWAY_NOTIFY_URL: 'http://cb.example.com/n' };
     expect(fieldsOf(configError(http))).toEqual(['GATEWAY_NOTIFY_URL']);
-    expect(configError(http).message).toContain('GATEWAY_ALLOW_HTTP_NOTIFY_URL');
-    expect(parseGatewayConfig({ ...http, GATEWAY_ALLOW_HTTP_NOTIFY_URL: 'true' }).notifyUrl).toBe(
+    expect(configError(http).message).toContain('GATEWAY_ALLOW_HTTP');
+    expect(parseGatewayConfig({ ...http, GATEWAY_ALLOW_HTTP: 'true' }).notifyUrl).toBe(
       'http://cb.example.com/n',
     );
 
@@ -199,12 +199,33 @@ describe('parseGatewayConfig', () => {
     }
   });
 
+  it('refuses a plain http gateway unless the sandbox-only opt-in says so', () => {
+    const error = configError({ ...MINIMAL, GATEWAY_BASE_URL: 'http://gw.example.com' });
+    expect(error.issues).toEqual([
+      {
+        field: 'GATEWAY_BASE_URL',
+        rule: 'must be https (http only for the local sandbox, with GATEWAY_ALLOW_HTTP=true)',
+      },
+    ]);
+    expect(
+      parseGatewayConfig({
+        ...MINIMAL,
+        GATEWAY_BASE_URL: 'http://127.0.0.1:8787',
+        GATEWAY_ALLOW_HTTP: 'true',
+      }).baseUrl,
+    ).toBe('http://127.0.0.1:8787');
+  });
+
   it('refuses a base URL with a query, and keeps a path prefix', () => {
     expect(fieldsOf(configError({ ...MINIMAL, GATEWAY_BASE_URL: 'https://gw/?a=1' }))).toEqual([
       'GATEWAY_BASE_URL',
     ]);
     expect(
-      parseGatewayConfig({ ...MINIMAL, GATEWAY_BASE_URL: 'http://gw:8080/pfx//' }).baseUrl,
+      parseGatewayConfig({
+        ...MINIMAL,
+        GATEWAY_BASE_URL: 'http://gw:8080/pfx//',
+        GATEWAY_ALLOW_HTTP: 'true',
+      }).baseUrl,
     ).toBe('http://gw:8080/pfx');
   });
 
@@ -223,7 +244,7 @@ describe('GATEWAY_CONFIG_KEYS', () => {
     expect(keyed['GATEWAY_SIGN_MODE']).toBe(config.signMode);
     expect(keyed['GATEWAY_QUERY_FORM']).toBe(config.queryForm);
     expect(keyed['GATEWAY_PAYOUTS_PATH']).toBe(config.payoutsPath);
-    expect(keyed['GATEWAY_ALLOW_HTTP_NOTIFY_URL']).toBe(String(config.allowHttpNotifyUrl));
+    expect(keyed['GATEWAY_ALLOW_HTTP']).toBe(String(config.allowHttp));
     expect(keyed['GATEWAY_CONNECT_TIMEOUT_MS']).toBe(String(config.connectTimeoutMs));
     expect(keyed['GATEWAY_HEADERS_TIMEOUT_MS']).toBe(String(config.headersTimeoutMs));
     expect(keyed['GATEWAY_BODY_TIMEOUT_MS']).toBe(String(config.bodyTimeoutMs));

@@ -159,7 +159,7 @@ describe('buildCreateRequest refuses, naming the wire field', () => {
   it('an http notify_url unless the sandbox flag allows it', () => {
     const http = { ...docConfig(), notifyUrl: 'http://callbacks/notify' };
     expect(badFields(DOC_REQUEST, http)).toEqual(['notify_url']);
-    const allowed = { ...http, allowHttpNotifyUrl: true };
+    const allowed = { ...http, allowHttp: true };
     expect(buildCreateRequest(DOC_REQUEST, allowed, () => DOC_TIME_MS).fields.notify_url).toBe(
       'http://callbacks/notify',
     );
@@ -190,7 +190,7 @@ describe('wireCreateRequestSchema', () => {
     number: '1',
     request_time: '1595504997',
   };
-  const schema = wireCreateRequestSchema({ allowHttpNotifyUrl: false });
+  const schema = wireCreateRequestSchema({ allowHttp: false });
   const failing = (input: unknown) => {
     const result = schema.safeParse(input);
     return result.success ? [] : result.error.issues.map((i) => i.path.join('.'));

@@ -31,6 +31,7 @@ function configFor(baseUrl: string, env: Record<string, string> = {}): GatewayCo
     GATEWAY_CONNECT_TIMEOUT_MS: '500',
     GATEWAY_HEADERS_TIMEOUT_MS: '1000',
     GATEWAY_BODY_TIMEOUT_MS: '1000',
+    GATEWAY_ALLOW_HTTP: 'true',
     ...env,
   });
 }

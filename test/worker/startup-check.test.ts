@@ -47,6 +47,7 @@ describe('worker start: gateway credential check', () => {
     gw = await startSandboxGateway({});
     env = {
       GATEWAY_BASE_URL: gw.url,
+      GATEWAY_ALLOW_HTTP: 'true',
       GATEWAY_PLATFORM_ID: DEFAULT_MERCHANT.platformId,
       GATEWAY_SECRET: DEFAULT_MERCHANT.secret,
       GATEWAY_AUTH_TOKEN: DEFAULT_MERCHANT.authToken,

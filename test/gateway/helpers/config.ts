@@ -18,6 +18,8 @@ export function testConfig(
     GATEWAY_CONNECT_TIMEOUT_MS: '200',
     GATEWAY_HEADERS_TIMEOUT_MS: '200',
     GATEWAY_BODY_TIMEOUT_MS: '200',
+    // Test servers listen on loopback, in plain http.
+    ...(baseUrl.startsWith('http:') ? { GATEWAY_ALLOW_HTTP: 'true' } : {}),
     ...env,
   });
 }
