@@ -266,6 +266,11 @@ export class SandboxEngine {
     }
   }
 
+  /** Whether queries see the order yet (a scenario may hide new orders for a while). */
+  visibleToQueries(order: SandboxOrder): boolean {
+    return this.now - order.createTimeMs >= order.scenario.queries.hiddenForMs;
+  }
+
   /**
    * A query named the order: counts it and says whether the scenario makes it fail (the first N,
    * every k-th). A failed query is not answered, so it does not move the order.

@@ -104,6 +104,7 @@ export function handleList(
     candidates = engine.ordersOf(merchant.platformId);
   }
   const matching = candidates.filter((o) => {
+    if (!engine.visibleToQueries(o)) return false;
     const created = Math.floor(o.createTimeMs / 1000);
     if (p.create_time__gte !== undefined && created < p.create_time__gte) return false;
     if (p.create_time__lte !== undefined && created > p.create_time__lte) return false;
@@ -151,7 +152,8 @@ export function handleSingle(
 ): void {
   const merchant = authorize(engine, req, res, 'single', url, payoutClId);
   if (!merchant) return;
-  const order = engine.findOrder(merchant.platformId, payoutClId);
+  const found = engine.findOrder(merchant.platformId, payoutClId);
+  const order = found && engine.visibleToQueries(found) ? found : undefined;
   const note = (answer: Answer, outcome: string, reportedStatus?: number): void => {
     engine.records.for(payoutClId).queries.push({
       at: engine.now,

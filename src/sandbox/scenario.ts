@@ -82,6 +82,12 @@ const queriesSchema = z
     badSign: z.boolean({ error: 'true or false' }).default(false),
     /** Items report `amount` off by this many cents (signed correctly: a real mismatch). */
     amountDeltaCents: z.number({ error: 'a whole number of cents' }).int('whole cents').default(0),
+    /** The order stays invisible to queries this long after its create: a lagging read side. */
+    hiddenForMs: z
+      .number({ error: 'a whole number of milliseconds' })
+      .int('whole milliseconds')
+      .min(0, 'at least 0')
+      .default(0),
     /** After a query reported the final status, the next `queries` answers report `to`. */
     regression: z
       .object({

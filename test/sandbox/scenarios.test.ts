@@ -318,6 +318,18 @@ describe('query scenarios', () => {
     expect(statuses).toEqual([200, 200, 500, 200, 200, 500]);
   });
 
+  it('hiddenForMs: queries do not see a new order for a while, in both forms', async () => {
+    const clock = new ManualClock();
+    const gw = await withScenario({ queries: { hiddenForMs: 2_000 } }, { clock });
+    await http.post(createUrl(gw), signedBody(createFields('HID')));
+    const single = `${gw.url}/gateway/api/v2/payouts/HID`;
+    expect((await query(gw, 'HID')).item).toBeUndefined();
+    expect((await http.get(single, MERCHANT.authToken)).json?.['error_code']).toBe('0050');
+    clock.advance(2_000);
+    expect((await query(gw, 'HID')).status).toBe(0);
+    expect((await http.get(single, MERCHANT.authToken)).json?.['error_code']).toBe('0000');
+  });
+
   it('a query can hang as well', async () => {
     const gw = await withScenario({ queries: { failFirst: 1, fault: 'hang' } });
     await http.post(createUrl(gw), signedBody(createFields('QH')));
