@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** Resolves once something accepts TCP connections on host:port; rejects after `timeoutMs`. */
 export async function waitForPort(
@@ -31,5 +31,18 @@ export function canConnect(host: string, port: number): Promise<boolean> {
       resolve(false);
     });
     socket.once('error', () => resolve(false));
+  });
+}
+
+/** A port nothing listens on right now (the kernel picks one; it is free once we close it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
   });
 }
