@@ -2,6 +2,7 @@
  * `npm run soak -- --payouts 5000 --seed 7`: the fault-injection soak (a benchmark, not a test).
  * Prints a progress bar, then the invariant table: violations per invariant, faults injected by
  * kind, payouts by outcome, time. Writes the report as JSON too. Exits 1 on any violation.
+ * `--drain S` bounds the wait for the last payouts to end (seconds).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     'server-restarts': { type: 'string' },
     'receiver-kills': { type: 'string' },
     rate: { type: 'string', default: '25' },
+    drain: { type: 'string', default: '600' },
     out: { type: 'string' },
   },
 });
@@ -52,7 +54,7 @@ const report = await runSoak({
     Math.max(1, Math.round(payouts / 500)),
   ),
   startRate: whole('rate', values.rate, 25),
-  drainTimeoutMs: 600_000,
+  drainTimeoutMs: whole('drain', values.drain, 600) * 1_000,
   dir,
   onProgress: ({ started, final, total, elapsedMs }) => {
     const width = 30;

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  TemporalFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -243,7 +244,9 @@ class Payout {
       const outcome = await this.queryPayoutStatus({ merchantOrderId, amountCents });
       this.apply({ type: 'query-outcome', outcome }, askedAt);
     } catch (err) {
-      if (!isActivityFailure(err)) throw err;
+      // A local activity that failed after its retries surfaces its own failure (an
+      // ApplicationFailure, a timeout), not an ActivityFailure around it.
+      if (!isActivityFailure(err) && !isLocalActivityFailure(err)) throw err;
       this.apply({ type: 'query-failed', detail: describe(err) }, askedAt);
     }
   }
@@ -333,7 +336,11 @@ function isActivityFailure(err: unknown): err is ActivityFailure {
   return err instanceof ActivityFailure && !isCancellation(err);
 }
 
-function describe(err: ActivityFailure): string {
+function isLocalActivityFailure(err: unknown): err is TemporalFailure {
+  return err instanceof TemporalFailure && !isCancellation(err);
+}
+
+function describe(err: TemporalFailure): string {
   const cause = err.cause;
   const text = cause ? `${cause.name}: ${cause.message}` : err.message;
   return text.slice(0, 500);

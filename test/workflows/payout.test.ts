@@ -169,6 +169,22 @@ describe('payoutWorkflow: submit and confirm', () => {
     },
   );
 
+  it('a status query that fails after its retries is no answer: recorded, and the payout goes on', async () => {
+    const gateway = new ScriptedGateway([accepted()], ['throw', 'throw', found('success')]);
+    await harness.run(gateway, async (ctx) => {
+      const handle = await ctx.start(newRequest(), {
+        queryMaxAttempts: 1,
+        queryRetryInterval: '10ms',
+      });
+      const result = await ctx.finish(handle);
+      expect(result.status).toBe('SUCCEEDED');
+      const failed = (await handle.query(payoutStatusQuery)).evidence.entries.filter(
+        (e) => e.kind === 'query-failed',
+      );
+      expect(failed).toEqual([expect.objectContaining({ kind: 'query-failed', count: 2 })]);
+    });
+  });
+
   it("a payout for another merchant than the worker's is refused, non-retryably, nothing sent", async () => {
     const gateway = new ScriptedGateway(['platform-mismatch'], [found('success')]);
     await harness.run(gateway, async (ctx) => {
