@@ -1,11 +1,12 @@
 /**
- * Bad input stops at the door: the client library's `startPayout` refuses it with a
- * ValidationError and starts nothing. Every refusal names the field and the rule, and never
- * echoes the value it refused.
+ * Bad input stops at the door. Two boundaries, one table each: the client library's
+ * `startPayout` (a ValidationError, nothing started) and operator decisions (`invalid-input`).
+ * Every refusal names the field and the rule, and never echoes the value it refused.
  */
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { createPayoutClient, ValidationError } from '../../src/client/index.js';
+import { parseOperatorDecision } from '../../workflows/decisions.js';
 
 /** The message names `field` as a word of its own (so `amount` is not found in `amountCents`). */
 function namesField(message: string, field: string): boolean {
@@ -165,6 +166,108 @@ describe('startPayout refuses bad input before anything starts', () => {
         expect(message).not.toContain(value);
       }
       expect(calls.filter((c) => c.startsWith('workflow.'))).toEqual([]);
+    },
+  );
+});
+
+// ---- operator decisions ---------------------------------------------------------------------
+
+const NOW = Date.parse('2025-01-01T00:00:00Z');
+const wait = (changes: Record<string, unknown>) => ({
+  action: 'keep-waiting',
+  operatorId: 'alice',
+  reason: 'bank holiday',
+  ...changes,
+});
+const resubmit = (changes: Record<string, unknown>) => ({
+  action: 'resubmit',
+  operatorId: 'alice',
+  reason: 'gateway support: no order',
+  ...changes,
+});
+const confirm = (changes: Record<string, unknown>) => ({
+  action: 'confirm-failed',
+  operatorId: 'alice',
+  reason: 'bank statement',
+  ...changes,
+});
+const drop = (decision: Record<string, unknown>, field: string) => {
+  const { [field]: _dropped, ...rest } = decision;
+  return rest;
+};
+
+/** [input, field the message names, fragment of the rule]. */
+const BAD_DECISIONS: readonly (readonly [unknown, string, string])[] = [
+  [null, '(decision)', 'an object with action, operatorId and reason'],
+  [[resubmit({})], '(decision)', 'an object'],
+  [JSON.stringify(resubmit({})), '(decision)', 'an object'],
+  [7, '(decision)', 'an object'],
+  [drop(resubmit({}), 'action'), 'action', 'one of confirm-succeeded'],
+  [resubmit({ action: 'approve' }), 'action', 'one of confirm-succeeded'],
+  [resubmit({ action: 'Resubmit' }), 'action', 'one of confirm-succeeded'],
+  [resubmit({ action: ['resubmit'] }), 'action', 'one of confirm-succeeded'],
+  [drop(resubmit({}), 'operatorId'), 'operatorId', 'required, a string'],
+  [resubmit({ operatorId: '' }), 'operatorId', 'must not be empty'],
+  [resubmit({ operatorId: '   ' }), 'operatorId', 'must not be empty'],
+  [resubmit({ operatorId: long(201) }), 'operatorId', 'at most 200 characters'],
+  [resubmit({ operatorId: 'ali\nce' }), 'operatorId', 'no control characters'],
+  [resubmit({ operatorId: 42 }), 'operatorId', 'required, a string'],
+  [resubmit({ operatorId: { name: 'alice' } }), 'operatorId', 'required, a string'],
+  [drop(resubmit({}), 'reason'), 'reason', 'required, a string'],
+  [resubmit({ reason: '' }), 'reason', 'must not be empty'],
+  [resubmit({ reason: long(2001) }), 'reason', 'at most 2000 characters'],
+  [resubmit({ reason: ['no order'] }), 'reason', 'required, a string'],
+  [resubmit({ reason: 'no\u0000order' }), 'reason', 'no control characters'],
+  [resubmit({ reason: 'no \u001b[2Jorder' }), 'reason', 'no control characters'],
+  [confirm({ override: '' }), 'override', 'must not be empty'],
+  [confirm({ override: 42 }), 'override', 'required, a string'],
+  [confirm({ override: long(2001) }), 'override', 'at most 2000 characters'],
+  [confirm({ override: 'statement\u0007' }), 'override', 'no control characters'],
+  [resubmit({ override: 'gateway is wrong' }), 'override', 'not a field of resubmit'],
+  [confirm({ until: '2025-01-02T00:00:00Z' }), 'until', 'not a field of confirm-failed'],
+  [resubmit({ amountCents: 1 }), 'amountCents', 'not a field of resubmit'],
+  [wait({}), 'until', 'exactly one of until or for'],
+  [wait({ until: '2025-01-02T00:00:00Z', for: '6h' }), 'until', 'exactly one of until or for'],
+  [wait({ until: 'tomorrow' }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ until: '2025-03-04T05:06:07' }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ until: 1_735_787_045_000 }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ until: '2025-13-01T00:00:00Z' }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ until: '2025-02-30T00:00:00Z' }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ until: '2025-04-31T12:00:00+08:00' }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ until: '2025-02-29T00:00:00Z' }), 'until', 'an ISO 8601 timestamp with offset'],
+  [wait({ for: 0 }), 'for', 'a duration from 1 ms to 30 days'],
+  [wait({ for: '31d' }), 'for', 'a duration from 1 ms to 30 days'],
+  [wait({ for: '-5m' }), 'for', 'a duration from 1 ms to 30 days'],
+  [wait({ for: 'soon' }), 'for', 'a duration from 1 ms to 30 days'],
+  [wait({ for: { hours: 6 } }), 'for', 'a duration from 1 ms to 30 days'],
+  [wait({ for: 'P' }), 'for', 'a duration from 1 ms to 30 days'],
+];
+
+describe('operator decisions: malformed ones are refused as invalid-input', () => {
+  it('accepts the well-formed ones these rows break', () => {
+    expect(parseOperatorDecision(resubmit({}), NOW).ok).toBe(true);
+    expect(parseOperatorDecision(confirm({ override: 'statement' }), NOW).ok).toBe(true);
+    expect(parseOperatorDecision(wait({ until: '2024-02-29T00:00:00Z' }), NOW).ok).toBe(true);
+    expect(parseOperatorDecision(wait({ for: '6h' }), NOW).ok).toBe(true);
+    expect(parseOperatorDecision(resubmit({ reason: 'line one\nline two\tend' }), NOW).ok).toBe(
+      true,
+    );
+  });
+
+  it.each(BAD_DECISIONS.map(([input, field, rule], i) => ({ i, input, field, rule })))(
+    'row $i: $field ($rule)',
+    ({ input, field, rule }) => {
+      const parsed = parseOperatorDecision(input, NOW);
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      expect(parsed.rule).toBe('invalid-input');
+      expect(parsed.message.startsWith('invalid-input: ')).toBe(true);
+      expect(namesField(parsed.message, field), parsed.message).toBe(true);
+      expect(parsed.message).toContain(rule);
+      const known = new Set(['alice', 'keep-waiting', 'resubmit', 'confirm-failed']);
+      for (const value of stringsIn(input).filter((s) => !known.has(s))) {
+        expect(parsed.message).not.toContain(value);
+      }
     },
   );
 });
