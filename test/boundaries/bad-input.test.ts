@@ -1,12 +1,21 @@
 /**
- * Bad input stops at the door. Two boundaries, one table each: the client library's
- * `startPayout` (a ValidationError, nothing started) and operator decisions (`invalid-input`).
- * Every refusal names the field and the rule, and never echoes the value it refused.
+ * Bad input stops at the door. Three boundaries, one table each: the client library's
+ * `startPayout` (a ValidationError, nothing started), the callback receiver over real HTTP (the
+ * right status, nothing delivered) and operator decisions (`invalid-input`). Every refusal names
+ * the field and the rule, and never echoes the value it refused.
  */
 import type { Client } from '@temporalio/client';
-import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startCallbackReceiver, type CallbackReceiver } from '../../src/callback/receiver.js';
 import { createPayoutClient, ValidationError } from '../../src/client/index.js';
+import { verifyCallback } from '../../src/gateway/callback.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
+import type { PayoutNotification } from '../../src/gateway/types.js';
 import { parseOperatorDecision } from '../../workflows/decisions.js';
+import { referenceHmac, referenceMd5 } from '../gateway/helpers/independent-sign.js';
+import { createMemoryLogger } from '../support/logger.js';
 
 /** The message names `field` as a word of its own (so `amount` is not found in `amountCents`). */
 function namesField(message: string, field: string): boolean {
@@ -168,6 +177,186 @@ describe('startPayout refuses bad input before anything starts', () => {
       expect(calls.filter((c) => c.startsWith('workflow.'))).toEqual([]);
     },
   );
+});
+
+// ---- the callback receiver -------------------------------------------------------------------
+
+const SECRET = 'BoundarySecret-42';
+const config = parseGatewayConfig({
+  GATEWAY_BASE_URL: 'https://gateway.example',
+  GATEWAY_PLATFORM_ID: 'PF0002',
+  GATEWAY_SECRET: SECRET,
+  GATEWAY_AUTH_TOKEN: 'boundary-token-42',
+});
+const MAX_BODY_BYTES = 4096;
+
+const CALLBACK: Readonly<Record<string, unknown>> = {
+  payout_id: 'POT00000001',
+  payout_cl_id: 'ORDER-1',
+  platform_id: 'PF0002',
+  amount: '50000',
+  fee: '100',
+  status: '3',
+  create_time: '1595504997',
+  update_time: '1595505997',
+};
+
+interface Post {
+  readonly body: string | Buffer | Readable;
+  readonly headers?: Record<string, string>;
+}
+
+/** The callback with `changes` (undefined drops a field), before any sign. */
+function fields(changes: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...CALLBACK, ...changes };
+  for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+  return out;
+}
+/** Signed with our secret (MD5, the configured mode), as the gateway sends it. */
+const signedFields = (changes: Record<string, unknown> = {}) => {
+  const f = fields(changes);
+  return { ...f, sign: referenceMd5(f, SECRET) };
+};
+const signed = (changes: Record<string, unknown> = {}): Post => ({
+  body: JSON.stringify(signedFields(changes)),
+});
+/** Signed correctly, then changed: what a forger can do without the secret. */
+const tampered = (changes: Record<string, unknown>): Post => ({
+  body: JSON.stringify({ ...signedFields(), ...changes }),
+});
+/** With this `sign` value (or none). */
+const withSign = (sign: unknown, changes: Record<string, unknown> = {}): Post => ({
+  body: JSON.stringify(sign === undefined ? fields(changes) : { ...fields(changes), sign }),
+});
+const raw = (body: string | Buffer, contentType?: string): Post => ({
+  body,
+  headers: contentType === undefined ? {} : { 'content-type': contentType },
+});
+const json = (value: unknown): Post => ({ body: JSON.stringify(value) });
+/** A chunked body (no content-length) of `bytes` bytes. */
+const chunked = (bytes: number): Post => ({
+  body: Readable.from(
+    Array.from({ length: Math.ceil(bytes / 1024) }, () => Buffer.from('x'.repeat(1024))),
+  ),
+});
+const md5SignAsHmac = (): Post => {
+  const f = fields({ sign_type: 'HMAC-SHA256' });
+  return { body: JSON.stringify({ ...f, sign: referenceMd5(f, SECRET) }) };
+};
+const otherSecret = (): Post => withSign(referenceMd5(fields(), 'SomeoneElsesSecret'));
+/** `status` appended again after signing: JSON.parse keeps the last one. */
+const duplicateKey = (): Post => {
+  const text = JSON.stringify(signedFields({ status: '5' }));
+  return { body: `${text.slice(0, -1)},"status":"3"}` };
+};
+
+/** The body as JSON, when it is JSON text. */
+function parsedOrNull(body: Post['body']): unknown {
+  try {
+    return typeof body === 'string' ? (JSON.parse(body.replace(/^\ufeff/, '')) as unknown) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** [request, HTTP status, field the error_msg names, fragment of the rule]. */
+const BAD_CALLBACKS: readonly (readonly [Post, number, string, string])[] = [
+  [withSign(undefined), 400, 'sign', 'missing'],
+  [withSign(''), 400, 'sign', 'missing'],
+  [withSign(null), 400, 'sign', 'missing'],
+  [withSign(12345), 400, 'sign', 'must be a string'],
+  [withSign('0'.repeat(32)), 401, 'sign', 'verification failed'],
+  [otherSecret(), 401, 'sign', 'verification failed'],
+  [withSign(referenceHmac(fields(), SECRET)), 401, 'sign', 'verification failed'],
+  [md5SignAsHmac(), 401, 'sign', 'verification failed'],
+  [tampered({ status: '5' }), 401, 'sign', 'verification failed'],
+  [tampered({ error_msg: 'paid in full' }), 401, 'sign', 'verification failed'],
+  [duplicateKey(), 401, 'sign', 'verification failed'],
+  [signed({ platform_id: 'PF0003' }), 403, 'platform_id', 'not our merchant id'],
+  [signed({ platform_id: 'pf0002' }), 403, 'platform_id', 'not our merchant id'],
+  [signed({ platform_id: undefined }), 400, 'platform_id', 'missing'],
+  [signed({ platform_id: { id: 'PF0002' } }), 400, 'platform_id', 'required, a string'],
+  [signed({ status: 'x' }), 400, 'status', 'a non-negative integer'],
+  [signed({ status: '-1' }), 400, 'status', 'a non-negative integer'],
+  [signed({ status: 3.5 }), 400, 'status', 'a non-negative integer'],
+  [signed({ status: true }), 400, 'status', 'a non-negative integer'],
+  [signed({ status: '' }), 400, 'status', 'missing'],
+  [signed({ amount: 'abc' }), 400, 'amount', 'a non-negative integer'],
+  [signed({ amount: '1e3' }), 400, 'amount', 'a non-negative integer'],
+  [signed({ amount: '-100' }), 400, 'amount', 'a non-negative integer'],
+  [signed({ amount: '12345678901234567' }), 400, 'amount', 'a non-negative integer'],
+  [signed({ payout_cl_id: 'ORDER:1' }), 400, 'payout_cl_id', 'only letters, digits, _ and -'],
+  [signed({ payout_cl_id: 'PF0002:ORDER-1' }), 400, 'payout_cl_id', 'only letters, digits'],
+  [signed({ payout_cl_id: long(33) }), 400, 'payout_cl_id', 'at most 32 characters'],
+  [signed({ payout_cl_id: { id: 'ORDER-1' } }), 400, 'payout_cl_id', 'required, a string'],
+  [signed({ payout_cl_id: ['ORDER-1'] }), 400, 'payout_cl_id', 'required, a string'],
+  [signed({ payout_cl_id: undefined }), 400, 'payout_cl_id', 'missing'],
+  [signed({ payout_id: 'POT\u00001' }), 400, 'payout_id', 'a non-empty id'],
+  [signed({ payout_id: ' POT1' }), 400, 'payout_id', 'a non-empty id'],
+  [signed({ payout_id: long(65) }), 400, 'payout_id', 'at most 64 characters'],
+  [raw('status=3&sign=abc', 'application/json'), 400, 'body', 'not valid JSON'],
+  [raw('', 'application/json'), 400, 'body', 'not valid JSON'],
+  [raw(`\ufeff${JSON.stringify(signedFields())}`, 'application/json'), 400, 'body', 'JSON'],
+  [json([signedFields()]), 400, 'body', 'not a JSON object'],
+  [json('status=3'), 400, 'body', 'not a JSON object'],
+  [json(JSON.stringify(signedFields())), 400, 'body', 'not a JSON object'],
+  [json(null), 400, 'body', 'not a JSON object'],
+  [raw(JSON.stringify(signedFields()), 'text/plain'), 415, 'content-type', 'JSON'],
+  [raw(JSON.stringify(signedFields())), 415, 'content-type', 'JSON'],
+  [raw('status=3&sign=abc', 'application/x-www-form-urlencoded'), 415, 'content-type', 'JSON'],
+  [raw(JSON.stringify(signedFields()), 'application/jsonp'), 415, 'content-type', 'JSON'],
+  [signed({ memo: long(MAX_BODY_BYTES) }), 413, 'body', 'too large'],
+  [chunked(MAX_BODY_BYTES * 4), 413, 'body', 'too large'],
+];
+
+describe('the callback receiver refuses bad callbacks and delivers nothing', () => {
+  let receiver: CallbackReceiver;
+  const delivered: PayoutNotification[] = [];
+
+  beforeAll(async () => {
+    receiver = await startCallbackReceiver(
+      {
+        verify: (body) => verifyCallback(body, config),
+        deliver: (n) => {
+          delivered.push(n);
+          return Promise.resolve('delivered');
+        },
+        log: createMemoryLogger(),
+      },
+      { host: '127.0.0.1', port: 0, path: '/callbacks/payout', maxBodyBytes: MAX_BODY_BYTES },
+    );
+  });
+  afterAll(() => receiver.close());
+  beforeEach(() => {
+    delivered.length = 0;
+  });
+
+  async function post({ body, headers }: Post) {
+    const res = await request(`${receiver.url}/callbacks/payout`, {
+      method: 'POST',
+      body,
+      headers: headers ?? { 'content-type': 'application/json;charset=utf-8' },
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  }
+
+  it('delivers a valid callback (the fake records the delivery these rows must not make)', async () => {
+    expect(await post(signed())).toEqual({ status: 200, body: { error_code: '0000' } });
+    expect(delivered).toHaveLength(1);
+  });
+
+  it.each(
+    BAD_CALLBACKS.map(([post, status, field, rule], i) => ({ i, post, status, field, rule })),
+  )('row $i: $status $field ($rule)', async ({ post: sent, status, field, rule }) => {
+    const reply = await post(sent);
+    expect(reply.status).toBe(status);
+    expect(reply.body['error_code']).not.toBe('0000');
+    const message = String(reply.body['error_msg']);
+    expect(namesField(message, field), message).toBe(true);
+    expect(message).toContain(rule);
+    for (const text of stringsIn(parsedOrNull(sent.body))) expect(message).not.toContain(text);
+    expect(delivered).toEqual([]);
+  });
 });
 
 // ---- operator decisions ---------------------------------------------------------------------
