@@ -5,7 +5,7 @@
  * recipient's name, the account number or a sign value, not even a piece of one.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -479,6 +479,31 @@ describe("the sandbox gateway's log holds no secret, recipient or sign", () => {
     expect(text).toContain('callback not acknowledged');
     expect(text).toContain('SBX-1');
     expectNoLeak(text, 'sandbox log');
+    // The state file holds the recipient (so the next test can damage it where it hurts).
+    expect(await readFile(stateFile, 'utf8')).toContain(ACCOUNT);
+  });
+
+  it('a damaged state file stops the start with a message that quotes none of it', async () => {
+    const stateFile = join(dir, 'sandbox-orders.json');
+    const saved = await readFile(stateFile, 'utf8');
+    for (const value of [ACCOUNT, RECIPIENT]) {
+      // A stray character where the value starts, as a hand edit or a bad merge leaves it.
+      const at = saved.indexOf(`:"${value}"`) + 1;
+      expect(at).toBeGreaterThan(0);
+      await writeFile(stateFile, `${saved.slice(0, at)}x${saved.slice(at)}`);
+      const error: unknown = await startSandboxGateway({ stateFile, logger }).then(
+        async (sandbox) => {
+          await sandbox.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      // What `npm run sandbox` prints.
+      const printed = `Sandbox gateway failed to start: ${(error as Error).message}`;
+      expect(printed).toContain('is not valid JSON');
+      expectNoLeak(printed, 'sandbox start');
+    }
   });
 });
 
