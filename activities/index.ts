@@ -31,6 +31,20 @@ export const ActivityFailureType = {
   GatewayUnavailable: 'GatewayUnavailable',
 } as const;
 
+/**
+ * Where a gateway client detail goes on to quote the gateway's own text (src/gateway/response.ts,
+ * query.ts): after an HTTP status, a body that is not JSON or not an object, an error code.
+ */
+const QUOTES_AFTER = /^(HTTP \d{3}|body is not JSON|body is not a JSON object|error_code [^:]*): /;
+
+/**
+ * A detail without the gateway's text: a failure is logged by the worker at every attempt, and
+ * a gateway may echo anything in its answers (the recipient's details, signs).
+ */
+function ownWords(detail: string): string {
+  return QUOTES_AFTER.exec(detail)?.[1] ?? detail;
+}
+
 /** The gateway's "invalid Authorization": retrying cannot help until the configuration changes. */
 const INVALID_AUTHORIZATION_CODE = '0006';
 
@@ -73,7 +87,7 @@ export function createActivities({ gateway }: ActivityDeps): PayoutActivities {
       const outcome = await gateway.queryPayout(input);
       if (outcome.kind === 'unavailable' && outcome.code !== INVALID_AUTHORIZATION_CODE) {
         throw ApplicationFailure.retryable(
-          `status query got no usable answer (${outcome.reason}${outcome.code ? ` ${outcome.code}` : ''}): ${outcome.detail}`,
+          `status query got no usable answer (${outcome.reason}${outcome.code ? ` ${outcome.code}` : ''}): ${ownWords(outcome.detail)}`,
           ActivityFailureType.GatewayUnavailable,
         );
       }

@@ -87,6 +87,9 @@ const ISO_WITH_OFFSET =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Free text (reason, override) may hold line breaks and tabs, no other control character. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 const FIELDS: Readonly<Record<OperatorDecisionAction, readonly string[]>> = {
   'confirm-succeeded': ['action', 'operatorId', 'reason', 'override'],
@@ -151,7 +154,10 @@ function deadline(obj: Record<string, unknown>, now: number, problems: string[])
     return null;
   }
   if (until !== undefined) {
-    const at = typeof until === 'string' && ISO_WITH_OFFSET.test(until) ? Date.parse(until) : NaN;
+    const at =
+      typeof until === 'string' && ISO_WITH_OFFSET.test(until) && isCalendarDate(until)
+        ? Date.parse(until)
+        : NaN;
     if (!Number.isFinite(at)) {
       problems.push('until: an ISO 8601 timestamp with offset, e.g. 2025-01-02T03:04:05Z');
       return null;
@@ -182,8 +188,18 @@ function text(
   if (trimmed === '') problems.push(`${key}: must not be empty`);
   else if (trimmed.length > max) problems.push(`${key}: at most ${max} characters`);
   else if (singleLine && CONTROL.test(trimmed)) problems.push(`${key}: no control characters`);
-  else return trimmed;
+  else if (!singleLine && CONTROL_BUT_LINE_BREAKS.test(trimmed)) {
+    problems.push(`${key}: no control characters but line breaks and tabs`);
+  } else return trimmed;
   return null;
+}
+
+/** Whether the `YYYY-MM-DD` a timestamp starts with is a day of the calendar (no 30 February). */
+function isCalendarDate(timestamp: string): boolean {
+  const [year = 0, month = 0, day = 0] = timestamp.slice(0, 10).split('-').map(Number);
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 function isAction(value: unknown): value is OperatorDecisionAction {

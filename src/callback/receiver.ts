@@ -33,7 +33,7 @@ export const CallbackReply = {
   ok: { status: 200, body: { error_code: '0000' } },
   badSignature: {
     status: 401,
-    body: { error_code: 'SIGNATURE_INVALID', error_msg: 'signature verification failed' },
+    body: { error_code: 'SIGNATURE_INVALID', error_msg: 'sign: signature verification failed' },
   },
   malformed: (detail: string) => ({
     status: 400,
@@ -41,7 +41,7 @@ export const CallbackReply = {
   }),
   wrongPlatform: {
     status: 403,
-    body: { error_code: 'WRONG_PLATFORM', error_msg: 'not our merchant id' },
+    body: { error_code: 'WRONG_PLATFORM', error_msg: 'platform_id: not our merchant id' },
   },
   unknownPayout: {
     status: 404,
@@ -57,7 +57,10 @@ export const CallbackReply = {
     body: { error_code: 'TOO_LARGE', error_msg: 'body too large' },
     drainRequest: true,
   },
-  notJson: { status: 415, body: { error_code: 'UNSUPPORTED_MEDIA_TYPE', error_msg: 'JSON only' } },
+  notJson: {
+    status: 415,
+    body: { error_code: 'UNSUPPORTED_MEDIA_TYPE', error_msg: 'content-type: JSON only' },
+  },
   unavailable: { status: 503, body: { error_code: 'UNAVAILABLE', error_msg: 'try again later' } },
 } as const;
 
@@ -109,6 +112,8 @@ export function createCallbackHandler(
       if (error instanceof BodyTooLargeError) return CallbackReply.tooLarge;
       return CallbackReply.malformed('body is not valid JSON');
     }
+    // `verify` reads a string as the body's text: a JSON string holding JSON is not read twice.
+    if (typeof body === 'string') return CallbackReply.malformed('body is not a JSON object');
 
     const verified = deps.verify(body);
     if (!verified.ok) {

@@ -38,8 +38,9 @@ export async function readStateFile(file: string): Promise<SandboxState | undefi
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const why = error instanceof Error ? error.message : 'not JSON';
-    throw new SandboxStateError(file, `is not valid JSON (${why})`);
+    // Not V8's message: it quotes the text around the error, and the file holds recipients.
+    const at = error instanceof Error ? /at position \d+/.exec(error.message)?.[0] : undefined;
+    throw new SandboxStateError(file, `is not valid JSON${at === undefined ? '' : ` (${at})`}`);
   }
   const parsed = sandboxStateSchema.safeParse(json);
   if (!parsed.success) {
