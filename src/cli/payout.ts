@@ -23,7 +23,7 @@ import {
 } from '../client/index.js';
 import { PLAINTEXT_WARNING } from '../codec/index.js';
 import { PayoutOrchestratorError } from '../errors.js';
-import { withLocalStackKey } from '../stack/codec-key.js';
+import { withLocalStackKey } from '../stack/codec.js';
 import { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
 import type { OperatorDecisionInput } from '../../workflows/decisions.js';
 import { parseDurationMs } from '../../workflows/duration.js';

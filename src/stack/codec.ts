@@ -1,11 +1,14 @@
 /**
- * The local stack's payload key. `npm start` without a configured key keeps one in its data
- * directory, made once and then reused: the dev server's SQLite file holds payouts encrypted
- * with it, and a restart that lost it could read none of them.
+ * The local stack's payload encryption. `npm start` without a configured key keeps one in its
+ * data directory, made once and then reused: the dev server's SQLite file holds payouts
+ * encrypted with it, and a restart that lost it could read none of them.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parsePayloadCodecConfig, type PayloadCodecConfig } from '../codec/config.js';
+import { parseCodecServerConfig, type CodecServerConfig } from '../codec/server-config.js';
+import type { Logger } from '../log.js';
 
 /** The key file's name in the data directory; it holds `id:base64` as PAYLOAD_CODEC_KEYS does. */
 export const STACK_KEY_FILE = 'payload-codec.key';
@@ -65,4 +68,36 @@ export function withLocalStackKey(
   const dataDir = (env['STACK_DATA_DIR'] ?? '').trim() || '.data';
   const path = join(isAbsolute(dataDir) ? dataDir : resolve(projectRoot, dataDir), STACK_KEY_FILE);
   return exists(path) ? { ...env, PAYLOAD_CODEC_KEYS_FILE: path } : env;
+}
+
+/** The stack's codec settings, checked before any service starts. */
+export interface StackCodec {
+  readonly codec: PayloadCodecConfig;
+  /** The codec server the stack runs (unless the codec is off): loopback, the UI's origins. */
+  readonly server: CodecServerConfig;
+  readonly url: string;
+}
+
+/**
+ * Adds the data directory's key to `env` (the services' environment) unless it configures the
+ * codec itself, then parses the codec and codec server settings: a bad key stops the stack here.
+ */
+export function prepareStackCodec(
+  env: NodeJS.ProcessEnv,
+  options: { readonly dataDir: string; readonly uiPort: number; readonly log: Logger },
+): StackCodec {
+  if (!codecConfigured(env)) {
+    const key = ensureStackCodecKey(options.dataDir);
+    // A path, not the key: the services' environment is visible to more tools than the file.
+    env['PAYLOAD_CODEC_KEYS_FILE'] = key.path;
+    options.log.info(`${key.created ? 'created the payload key' : 'payload key'}: ${key.path}`);
+  }
+  const codec = parsePayloadCodecConfig(env);
+  const uiOrigins = [`http://localhost:${options.uiPort}`, `http://127.0.0.1:${options.uiPort}`];
+  const server = parseCodecServerConfig({
+    ...env,
+    CODEC_HOST: '127.0.0.1',
+    CODEC_CORS_ORIGINS: env['CODEC_CORS_ORIGINS'] || uiOrigins.join(','),
+  });
+  return { codec, server, url: `http://127.0.0.1:${server.port}` };
 }

@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePayloadCodecConfig } from '../../src/codec/index.js';
-import {
-  ensureStackCodecKey,
-  STACK_KEY_FILE,
-  withLocalStackKey,
-} from '../../src/stack/codec-key.js';
+import { ensureStackCodecKey, STACK_KEY_FILE, withLocalStackKey } from '../../src/stack/codec.js';
 
 describe("the local stack's payload key", () => {
   let dir = '';
