@@ -8,4 +8,5 @@
  */
 import { DefaultFailureConverter } from '@temporalio/common';
 
+/** Temporal's default failure converter, with message and stack trace encoded (see above). */
 export const failureConverter = new DefaultFailureConverter({ encodeCommonAttributes: true });

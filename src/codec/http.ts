@@ -1,7 +1,8 @@
 /**
  * Temporal's remote codec protocol over HTTP, for the Web UI and the `temporal` CLI
  * (`--codec-endpoint`): `POST /encode` and `POST /decode`, each taking and answering
- * `{"payloads":[{"metadata":{"encoding":"<base64>"},"data":"<base64>"}]}`.
+ * `{"payloads":[{"metadata":{"encoding":"<base64>"},"data":"<base64>"}]}`. One key ring serves
+ * every namespace: the `X-Namespace` header the UI sends is allowed, and not needed.
  *
  * It decrypts payouts for whoever can call it, so it is strict about who that is: loopback by
  * default (and then only for loopback Host names, against DNS rebinding), browsers only from the
