@@ -1,17 +1,18 @@
 /**
  * The callback receiver as a process: `tsx src/callback-server.ts`. Reads GATEWAY_*, TEMPORAL_*,
- * CALLBACK_* and PAYLOAD_CODEC* from the environment, listens behind `notify_url` and signals payout workflows.
+ * CALLBACK_* and PAYLOAD_CODEC* from the environment, listens behind `notify_url` and signals
+ * payout workflows.
  */
 import { Client, Connection } from '@temporalio/client';
 import { parseCallbackServerConfig } from './callback/config.js';
+import { createTemporalDelivery } from './callback/deliver.js';
+import { startCallbackReceiver } from './callback/receiver.js';
 import {
   describePayloadCodecConfig,
   parsePayloadCodecConfig,
   payoutDataConverter,
   PLAINTEXT_WARNING,
 } from './codec/index.js';
-import { createTemporalDelivery } from './callback/deliver.js';
-import { startCallbackReceiver } from './callback/receiver.js';
 import { ConfigError } from './errors.js';
 import { createGatewayClient } from './gateway/client.js';
 import { parseGatewayConfig } from './gateway/config.js';

@@ -1,8 +1,8 @@
 /**
  * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_*, TEMPORAL_* and
- * PAYLOAD_CODEC* from the environment, checks the gateway credentials, connects to Temporal (local, self-hosted with
- * mTLS, or Temporal Cloud), and runs until SIGINT or SIGTERM, finishing the tasks in hand before
- * it exits.
+ * PAYLOAD_CODEC* from the environment, checks the gateway credentials, connects to Temporal
+ * (local, self-hosted with mTLS, or Temporal Cloud), and runs until SIGINT or SIGTERM, finishing
+ * the tasks in hand before it exits. Every payload it writes is encrypted (src/codec/).
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import {
