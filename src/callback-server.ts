@@ -1,11 +1,18 @@
 /**
- * The callback receiver as a process: `tsx src/callback-server.ts`. Reads GATEWAY_*, TEMPORAL_*
- * and CALLBACK_* from the environment, listens behind `notify_url` and signals payout workflows.
+ * The callback receiver as a process: `tsx src/callback-server.ts`. Reads GATEWAY_*, TEMPORAL_*,
+ * CALLBACK_* and PAYLOAD_CODEC* from the environment, listens behind `notify_url` and signals
+ * payout workflows.
  */
 import { Client, Connection } from '@temporalio/client';
 import { parseCallbackServerConfig } from './callback/config.js';
 import { createTemporalDelivery } from './callback/deliver.js';
 import { startCallbackReceiver } from './callback/receiver.js';
+import {
+  describePayloadCodecConfig,
+  parsePayloadCodecConfig,
+  payoutDataConverter,
+  PLAINTEXT_WARNING,
+} from './codec/index.js';
 import { ConfigError } from './errors.js';
 import { createGatewayClient } from './gateway/client.js';
 import { parseGatewayConfig } from './gateway/config.js';
@@ -18,9 +25,16 @@ async function main(): Promise<void> {
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const serverConfig = parseCallbackServerConfig(process.env);
+  // Its signals carry the gateway's news of a payout: encrypted like everything else.
+  const codecConfig = parsePayloadCodecConfig(process.env);
+  if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
 
   const connection = await Connection.connect(connectionOptions(temporalConfig));
-  const client = new Client({ connection, namespace: temporalConfig.namespace });
+  const client = new Client({
+    connection,
+    namespace: temporalConfig.namespace,
+    dataConverter: payoutDataConverter(codecConfig),
+  });
   const gateway = createGatewayClient({ config: gatewayConfig });
   const receiver = await startCallbackReceiver(
     {
@@ -32,7 +46,10 @@ async function main(): Promise<void> {
     },
     serverConfig,
   );
-  log.info('callback receiver listening', { url: `${receiver.url}${serverConfig.path}` });
+  log.info('callback receiver listening', {
+    url: `${receiver.url}${serverConfig.path}`,
+    ...describePayloadCodecConfig(codecConfig),
+  });
 
   const stop = (signal: string) => {
     // Repeats are logged once per callback; the total is worth one line at the end.

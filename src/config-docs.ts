@@ -1,4 +1,6 @@
 import { CALLBACK_CONFIG_KEYS } from './callback/config.js';
+import { PAYLOAD_CODEC_CONFIG_KEYS } from './codec/config.js';
+import { CODEC_SERVER_CONFIG_KEYS } from './codec/server-config.js';
 import { GATEWAY_CONFIG_KEYS } from './gateway/config-keys.js';
 import { STACK_CONFIG_KEYS } from './stack/config.js';
 import { TEMPORAL_CONFIG_KEYS } from './temporal/connection-config.js';
@@ -35,6 +37,8 @@ export const README_CONFIG_SECTIONS: Readonly<Record<string, readonly Documented
   temporal: TEMPORAL_CONFIG_KEYS,
   worker: WORKER_CONFIG_KEYS,
   callback: CALLBACK_CONFIG_KEYS,
+  codec: PAYLOAD_CODEC_CONFIG_KEYS,
+  'codec-server': CODEC_SERVER_CONFIG_KEYS,
   stack: STACK_CONFIG_KEYS,
 };
 

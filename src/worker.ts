@@ -1,10 +1,16 @@
 /**
- * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_* and TEMPORAL_* from the
- * environment, checks the gateway credentials, connects to Temporal (local, self-hosted with
- * mTLS, or Temporal Cloud), and runs until SIGINT or SIGTERM, finishing the tasks in hand before
- * it exits.
+ * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_*, TEMPORAL_* and
+ * PAYLOAD_CODEC* from the environment, checks the gateway credentials, connects to Temporal
+ * (local, self-hosted with mTLS, or Temporal Cloud), and runs until SIGINT or SIGTERM, finishing
+ * the tasks in hand before it exits. Every payload it writes is encrypted (src/codec/).
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import {
+  describePayloadCodecConfig,
+  parsePayloadCodecConfig,
+  payoutDataConverter,
+  PLAINTEXT_WARNING,
+} from './codec/index.js';
 import { ConfigError } from './errors.js';
 import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
@@ -19,6 +25,8 @@ const log = createConsoleLogger('worker');
 async function main(): Promise<void> {
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
+  const codecConfig = parsePayloadCodecConfig(process.env);
+  if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
   Runtime.install({
     // WARN by default: INFO would print the workflow bundler's output at every start.
     logger: new DefaultLogger(parseLogLevel(process.env['LOG_LEVEL'])),
@@ -38,12 +46,14 @@ async function main(): Promise<void> {
         namespace: temporalConfig.namespace,
         taskQueue: temporalConfig.taskQueue,
         gateway,
+        dataConverter: payoutDataConverter(codecConfig),
       });
       log.info('worker running', {
         temporal: temporalConfig.address,
         namespace: temporalConfig.namespace,
         taskQueue: temporalConfig.taskQueue,
         gateway: describeGatewayConfig(gatewayConfig),
+        ...describePayloadCodecConfig(codecConfig),
       });
       await worker.run();
       log.info('worker stopped');

@@ -1,7 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/index.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { freePort } from '../../src/stack/wait.js';
 import { resolveTemporalBinary } from '../../src/temporal/provision.js';
@@ -86,8 +88,11 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
     });
     opened.push(sandbox);
 
+    // Every process encrypts payloads with one key of this run, as in production.
+    const codecKeys = `soak:${randomBytes(32).toString('base64')}`;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      PAYLOAD_CODEC_KEYS: codecKeys,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: SOAK_TASK_QUEUE,
@@ -120,7 +125,13 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
     await Promise.all([worker.start(READY.worker), receiver.start(READY.receiver)]);
 
     const connection = await Connection.connect({ address: temporalAddress });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({
+      connection,
+      namespace: 'default',
+      dataConverter: payoutDataConverter(
+        parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: codecKeys }),
+      ),
+    });
     const processes = { temporal, worker, receiver };
     return {
       ...processes,

@@ -8,13 +8,22 @@
  *   list [--status NEEDS_REVIEW]
  *   demo                 one payout per path of the product (against the sandbox)
  *
- * Reads TEMPORAL_* (default: the local dev server) and GATEWAY_PLATFORM_ID (default PF0002, the
- * sandbox merchant).
+ * Reads TEMPORAL_* (default: the local dev server), GATEWAY_PLATFORM_ID (default PF0002, the
+ * sandbox merchant) and PAYLOAD_CODEC* (default, for the local stack only: the key `npm start`
+ * keeps in its data directory).
  */
 import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
-import { createPayoutClient, type PayoutClient } from '../client/index.js';
+import { fileURLToPath } from 'node:url';
+import {
+  createPayoutClient,
+  parsePayloadCodecConfig,
+  payoutDataConverter,
+  type PayoutClient,
+} from '../client/index.js';
+import { PLAINTEXT_WARNING } from '../codec/index.js';
 import { PayoutOrchestratorError } from '../errors.js';
+import { withLocalStackKey } from '../stack/codec.js';
 import { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
 import type { OperatorDecisionInput } from '../../workflows/decisions.js';
 import { parseDurationMs } from '../../workflows/duration.js';
@@ -155,8 +164,15 @@ async function run(payouts: PayoutClient, client: Client, argv: string[]): Promi
 
 async function main(): Promise<void> {
   const config = parseTemporalConnectionConfig(process.env);
+  const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+  const codec = parsePayloadCodecConfig(withLocalStackKey(process.env, projectRoot));
+  if (codec.mode === 'off') process.stderr.write(`warning: ${PLAINTEXT_WARNING}\n`);
   const connection = await Connection.connect(connectionOptions(config));
-  const client = new Client({ connection, namespace: config.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: payoutDataConverter(codec),
+  });
   const platformId = process.env['GATEWAY_PLATFORM_ID'] || 'PF0002';
   try {
     await run(

@@ -3,7 +3,8 @@
  *
  * @example
  * const connection = await Connection.connect(connectionOptions(parseTemporalConnectionConfig(process.env)));
- * const payouts = createPayoutClient({ client: new Client({ connection }), platformId: 'PF0002' });
+ * const dataConverter = payoutDataConverter(parsePayloadCodecConfig(process.env));
+ * const payouts = createPayoutClient({ client: new Client({ connection, dataConverter }), platformId: 'PF0002' });
  * await payouts.startPayout({ merchantOrderId: 'ORDER-1', amountCents: 50_000, bankName: '中国农业银行',
  *   recipientName: '李雷', accountNumber: '6228480000000000000' });
  * const result = await payouts.waitForPayout('ORDER-1');
@@ -18,6 +19,12 @@ export * from './errors.js';
 export { ValidationError } from '../errors.js';
 export { parsePayoutRequest, type PayoutRequest } from '../payout/request.js';
 export { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
+export {
+  parsePayloadCodecConfig,
+  payoutDataConverter,
+  PayloadCodecError,
+  type PayloadCodecConfig,
+} from '../codec/index.js';
 export { payoutWorkflowId, PAYOUT_TASK_QUEUE } from '../../workflows/api.js';
 export { PayoutStatus } from '../../workflows/api.js';
 export type {

@@ -1,11 +1,11 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { PayoutRequest } from '../payout/request.js';
 import type { PayoutWorkflowInput } from '../../workflows/api.js';
 
 /**
- * The input the payout's latest run started with, read from its history's first event. Undefined
- * when the history holds no input the default converter can read.
+ * The input the payout's latest run started with, read from its history's first event and
+ * decoded by the client's own data converter (the history holds it encrypted). Undefined when the
+ * history holds no input; a payload the client's keys cannot read is the codec's error.
  */
 export async function startedInput(
   handle: WorkflowHandle,
@@ -14,7 +14,12 @@ export async function startedInput(
   const payload =
     history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) return undefined;
-  return defaultPayloadConverter.fromPayload<PayoutWorkflowInput>(payload);
+  const { payloadCodecs, payloadConverter } = handle.client.options.loadedDataConverter;
+  let decoded = [payload];
+  // Codecs decode in the reverse of their encoding order.
+  for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+  const [input] = decoded;
+  return input ? payloadConverter.fromPayload<PayoutWorkflowInput>(input) : undefined;
 }
 
 const COMPARED: readonly (keyof PayoutRequest)[] = [

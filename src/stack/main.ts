@@ -1,9 +1,11 @@
 /**
- * `npm start`: the whole product on one machine, as one process tree with readable logs: a
- * Temporal dev server with SQLite persistence and the Web UI (unless TEMPORAL_ADDRESS points
- * elsewhere), the sandbox gateway (unless GATEWAY_BASE_URL names a real one), the worker and the
- * callback receiver. Ctrl-C, SIGTERM or closing the terminal stops everything in order; should the
- * stack itself be killed, each child's watchdog ends it. The next start resumes open payouts.
+ * `npm start`: the whole product on one machine, as one process tree with readable logs: the
+ * codec server, a Temporal dev server with SQLite persistence and the Web UI showing payloads
+ * decrypted through it (unless TEMPORAL_ADDRESS points elsewhere), the sandbox gateway (unless
+ * GATEWAY_BASE_URL names a real one), the worker and the callback receiver. Without a configured
+ * payload key it keeps one in the data directory (src/stack/codec.ts). Ctrl-C, SIGTERM or
+ * closing the terminal stops everything in order; should the stack itself be killed, each
+ * child's watchdog ends it. The next start resumes open payouts.
  */
 import { Connection } from '@temporalio/client';
 import { resolve } from 'node:path';
@@ -15,6 +17,7 @@ import { ensurePayoutSearchAttributes } from '../temporal/search-attributes-setu
 import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
 import { DEFAULT_MERCHANT } from '../sandbox/options.js';
 import { startChild, type StackChild } from './child.js';
+import { prepareStackCodec } from './codec.js';
 import { parseStackConfig } from './config.js';
 import { preparePrivateDataDir, PRIVATE_UMASK, tightenDataFiles } from './data-dir.js';
 import { canConnect, waitForPort } from './wait.js';
@@ -81,6 +84,15 @@ async function main(): Promise<void> {
   process.umask(PRIVATE_UMASK);
   preparePrivateDataDir(dataDir);
   const env: NodeJS.ProcessEnv = { ...process.env };
+  const {
+    codec,
+    server: codecServer,
+    url: codecUrl,
+  } = prepareStackCodec(env, {
+    dataDir,
+    uiPort: config.temporalUiPort,
+    log,
+  });
 
   /** Starts a child the stack cannot run without: its end ends the stack. */
   const essential = (
@@ -106,6 +118,24 @@ async function main(): Promise<void> {
   };
   const tsx = (name: string, file: string, childEnv: NodeJS.ProcessEnv) =>
     essential(name, process.execPath, ['--import', 'tsx', file], childEnv);
+
+  if (codec.mode === 'aes-256-gcm') {
+    if (await canConnect('127.0.0.1', codecServer.port)) {
+      throw new Error(`port ${codecServer.port} is taken: stop what runs there, or set CODEC_PORT`);
+    }
+    const server = tsx('codec-server', 'src/codec/server.ts', {
+      ...env,
+      CODEC_HOST: codecServer.host,
+      CODEC_PORT: String(codecServer.port),
+      CODEC_CORS_ORIGINS: codecServer.corsOrigins.join(','),
+    });
+    await waitForPort(
+      '127.0.0.1',
+      codecServer.port,
+      30_000,
+      () => server.process.exitCode === null,
+    );
+  }
 
   let uiUrl: string | undefined;
   if (!config.externalTemporal) {
@@ -140,6 +170,7 @@ async function main(): Promise<void> {
         resolve(dataDir, 'temporal.sqlite'),
         '--log-level',
         'error',
+        ...(codec.mode === 'aes-256-gcm' ? ['--ui-codec-endpoint', codecUrl] : []),
         ...PAYOUT_SEARCH_ATTRIBUTES.flatMap((key) => [
           '--search-attribute',
           `${key.name}=${SA_TYPES[key.type] ?? 'Keyword'}`,
@@ -215,6 +246,9 @@ async function main(): Promise<void> {
         ? `  Gateway:           ${env['GATEWAY_BASE_URL']}`
         : `  Sandbox gateway:   http://127.0.0.1:${config.sandboxPort}`,
       `  Callbacks:         ${callbackUrl}`,
+      codec.mode === 'aes-256-gcm'
+        ? `  Codec server:      ${codecUrl} (the Web UI decrypts payloads through it)`
+        : '  Payloads:          NOT encrypted (PAYLOAD_CODEC=off)',
       '',
       '  Start the demo payouts:   npm run payout -- demo',
       '  Start one payout:         npm run payout -- start --order ORDER-1 --amount 500.00 --bank 中国农业银行 --name "Li Lei" --account 6228480000000000000',

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type PayoutGateway } from '../../activities/index.js';
 import { payoutWorkerIdentity } from '../client/platform-check.js';
@@ -13,6 +14,11 @@ export interface PayoutWorkerOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly gateway: PayoutGateway;
+  /**
+   * How payloads and failures are stored: `payoutDataConverter(config)` (src/codec/). Required,
+   * so no worker is built that would write payout data in plaintext by omission.
+   */
+  readonly dataConverter: DataConverter;
   /** Extra worker options (tuning, a prebuilt bundle, interceptors). */
   readonly overrides?: Partial<WorkerOptions>;
 }
@@ -30,6 +36,7 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
     identity: payoutWorkerIdentity(`${process.pid}@${hostname()}`, options.gateway.platformId),
     workflowsPath: WORKFLOWS_PATH,
     activities: createActivities({ gateway: options.gateway }),
+    dataConverter: options.dataConverter,
     ...options.overrides,
   });
 }

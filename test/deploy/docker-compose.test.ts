@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { CALLBACK_CONFIG_KEYS, parseCallbackServerConfig } from '../../src/callback/config.js';
+import { PAYLOAD_CODEC_CONFIG_KEYS, parsePayloadCodecConfig } from '../../src/codec/config.js';
+import { CODEC_SERVER_CONFIG_KEYS, parseCodecServerConfig } from '../../src/codec/server-config.js';
+import { ConfigError } from '../../src/errors.js';
 import { GATEWAY_CONFIG_KEYS } from '../../src/gateway/config-keys.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
-import { ConfigError } from '../../src/errors.js';
 import { parseSandboxEnv } from '../../src/sandbox/env.js';
 import {
   parseTemporalConnectionConfig,
@@ -53,6 +55,7 @@ const known = new Set<string>([
   ...GATEWAY_CONFIG_KEYS.map((k) => k.key),
   ...TEMPORAL_CONFIG_KEYS.map((k) => k.key),
   ...CALLBACK_CONFIG_KEYS.map((k) => k.key),
+  ...PAYLOAD_CODEC_CONFIG_KEYS.map((k) => k.key),
 ]);
 
 describe('docker-compose.yml', () => {
@@ -61,6 +64,7 @@ describe('docker-compose.yml', () => {
       [
         'callbacks',
         'callbacks-sandbox',
+        'codec-server',
         'postgresql',
         'sandbox',
         'temporal',
@@ -74,7 +78,13 @@ describe('docker-compose.yml', () => {
       expect(service(name).profiles, name).toEqual(['sandbox']);
     }
     for (const name of ['worker', 'callbacks']) expect(service(name).profiles).toEqual(['gateway']);
-    for (const name of ['temporal-setup', 'postgresql', 'temporal', 'temporal-ui']) {
+    for (const name of [
+      'codec-server',
+      'temporal-setup',
+      'postgresql',
+      'temporal',
+      'temporal-ui',
+    ]) {
       expect(service(name).profiles, name).toBeUndefined();
     }
   });
@@ -105,7 +115,7 @@ describe('docker-compose.yml', () => {
 
   it('runs commands whose entry files exist, from an image the Dockerfile builds', () => {
     expect(existsSync(`${root}Dockerfile`)).toBe(true);
-    for (const name of ['worker', 'callbacks', 'sandbox', 'temporal-setup']) {
+    for (const name of ['worker', 'callbacks', 'codec-server', 'sandbox', 'temporal-setup']) {
       const entry = service(name).command?.at(-1) ?? '';
       expect(existsSync(`${root}${entry}`), `${name}: ${entry}`).toBe(true);
     }
@@ -207,5 +217,35 @@ describe('docker-compose.yml', () => {
     }
     expect(ui['TEMPORAL_WORKFLOW_SIGNAL_DISABLED']).toBe('false');
     expect(ui['TEMPORAL_DISABLE_WRITE_ACTIONS']).toBeUndefined();
+  });
+
+  it('encrypts payloads: no key on the host, the worker, the receiver and the codec server refuse to start', () => {
+    for (const name of ['worker', 'callbacks', 'codec-server']) {
+      const env = defaults(name);
+      expect(() => parsePayloadCodecConfig(env), name).toThrow(ConfigError);
+      expect(() => parsePayloadCodecConfig(env), name).toThrow(/PAYLOAD_CODEC_KEYS \(required/);
+      const withKey = {
+        ...env,
+        PAYLOAD_CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+      };
+      expect(parsePayloadCodecConfig(withKey), name).toMatchObject({ mode: 'aes-256-gcm' });
+    }
+  });
+
+  it('runs the codec server for the Web UI: its origin allowed, its endpoint published on loopback', () => {
+    const env = defaults('codec-server');
+    const codecKeys = new Set<string>(
+      [...CODEC_SERVER_CONFIG_KEYS, ...PAYLOAD_CODEC_CONFIG_KEYS].map((k) => k.key),
+    );
+    for (const key of Object.keys(env)) expect(codecKeys.has(key), `unknown key ${key}`).toBe(true);
+    const server = parseCodecServerConfig(env);
+    expect(server).toMatchObject({ host: '0.0.0.0', port: 8789 });
+    expect(server.authToken).toBeUndefined();
+    const uiPort = (service('temporal-ui').ports?.[0] ?? '').split(':').at(-2);
+    expect(server.corsOrigins).toEqual([`http://localhost:${uiPort}`]);
+    expect(service('codec-server').ports).toEqual([
+      `\${CODEC_PUBLISH_HOST:-127.0.0.1}:8789:${server.port}`,
+    ]);
+    expect(defaults('temporal-ui')['TEMPORAL_CODEC_ENDPOINT']).toBe('http://localhost:8789');
   });
 });

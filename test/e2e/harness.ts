@@ -2,16 +2,19 @@
  * The whole product wired as `npm start` wires it, in one test process: a Temporal dev server,
  * the sandbox gateway on a fast timed schedule, the real gateway client with short timeouts, the
  * callback receiver behind `notify_url` signalling Temporal, a real payout worker on its own task
- * queue, and the client library. One harness per test file ({@link useE2e}); everything it
- * started is closed in `afterAll`, even when a test or the start itself failed.
+ * queue, and the client library. Every payload is encrypted with a key of the harness's own, as
+ * in production. One harness per test file ({@link useE2e}); everything it started is closed in
+ * `afterAll`, even when a test or the start itself failed.
  */
-import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { startCallbackReceiver } from '../../src/callback/receiver.js';
+import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/index.js';
 import {
   createPayoutClient,
   type PayoutClient,
@@ -89,13 +92,19 @@ export interface E2eOptions {
   readonly name: string;
   /** Scenario rules tried before the demo rules (src/sandbox/demo-rules.ts). */
   readonly rules?: readonly RuleInput[];
+  /** The dev server keeps its state in this SQLite file; in memory without it. */
+  readonly dbFilename?: string;
 }
 
 /** A running product, as one test file sees it. */
 export interface E2e {
   readonly env: TestWorkflowEnvironment;
-  /** The Temporal client (visibility, raw signals, history). */
+  /** The Temporal client (visibility, raw signals, history), with the product's data converter. */
   readonly client: Client;
+  /** A client with Temporal's default data converter: it sees payloads as Temporal stores them. */
+  readonly rawClient: Client;
+  /** The payload codec every client and the worker of this harness use. */
+  readonly codec: PayloadCodec;
   /** The client library, as a backend service would use it. */
   readonly payouts: PayoutClient;
   readonly sandbox: SandboxGateway;
@@ -148,8 +157,17 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
 
   try {
     const taskQueue = `e2e-${options.name}-${randomUUID().slice(0, 8)}`;
-    const env = await startDevServerEnv();
+    const env = await startDevServerEnv(
+      options.dbFilename === undefined ? {} : { dbFilename: options.dbFilename },
+    );
     cleanups.push(() => env.teardown());
+    // Through the config parser, as the processes read their key.
+    const dataConverter = payoutDataConverter(
+      parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: `e2e:${randomBytes(32).toString('base64')}` }),
+    );
+    const [codec] = dataConverter.payloadCodecs ?? [];
+    if (codec === undefined) throw new Error('the e2e data converter has no codec');
+    const client = new Client({ connection: env.connection, namespace: 'default', dataConverter });
 
     // The receiver's URL goes into the gateway config, whose client verifies the callbacks.
     const verifier: { gateway?: GatewayClient } = {};
@@ -160,7 +178,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
           if (verifier.gateway === undefined) throw new Error('gateway client not ready');
           return verifier.gateway.verifyCallback(body);
         },
-        deliver: createTemporalDelivery(env.client, E2E_MERCHANT.platformId, { taskQueue }),
+        deliver: createTemporalDelivery(client, E2E_MERCHANT.platformId, { taskQueue }),
         log: receiverLog,
       },
       { host: '127.0.0.1', port: 0, path: CALLBACK_PATH, maxBodyBytes: 16_384 },
@@ -195,6 +213,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       namespace: 'default',
       taskQueue,
       gateway: gatewayClient,
+      dataConverter,
     });
     // Settles with the worker's failure, if any; kept until teardown reports it.
     const running = worker.run().then(
@@ -205,14 +224,16 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     cleanups.push(() => stopWorker(worker, running));
 
     const payouts = createPayoutClient({
-      client: env.client,
+      client,
       platformId: E2E_MERCHANT.platformId,
       taskQueue,
     });
     let orders = 0;
     return {
       env,
-      client: env.client,
+      client,
+      rawClient: env.client,
+      codec,
       payouts,
       sandbox,
       gatewayConfig,
@@ -232,7 +253,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       start: (request, policy = {}) =>
         payouts.startPayout(request, { policy: { ...FAST_POLICY, ...policy } }),
       handle: (merchantOrderId) =>
-        env.client.workflow.getHandle<typeof payoutWorkflow>(
+        client.workflow.getHandle<typeof payoutWorkflow>(
           payoutWorkflowId(E2E_MERCHANT.platformId, merchantOrderId),
         ),
       close,
@@ -279,3 +300,27 @@ async function stopWorker(worker: Worker, running: Promise<Error | undefined>): 
   const failure = await running;
   if (failure !== undefined) throw failure;
 }
+
+/**
+ * A copy of `value` (a history, an event, a failure) with every encrypted payload decoded by
+ * `codec`: what the Web UI shows through the codec server.
+ */
+export async function decodePayloads(value: unknown, codec: PayloadCodec): Promise<unknown> {
+  if (Array.isArray(value)) return Promise.all(value.map((v) => decodePayloads(v, codec)));
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  const record = value as Record<string, unknown>;
+  if (isPayload(record)) {
+    const [decoded] = await codec.decode([record]);
+    return decoded;
+  }
+  const entries = await Promise.all(
+    Object.entries(record).map(async ([k, v]) => [k, await decodePayloads(v, codec)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+const isPayload = (v: Record<string, unknown>): boolean =>
+  v['data'] instanceof Uint8Array &&
+  typeof v['metadata'] === 'object' &&
+  v['metadata'] !== null &&
+  (v['metadata'] as Record<string, unknown>)['encoding'] instanceof Uint8Array;

@@ -15,7 +15,7 @@ import {
   PayoutStatusKey,
   PlatformIdKey,
 } from '../../workflows/api.js';
-import { E2E_MERCHANT, useE2e } from './harness.js';
+import { decodePayloads, E2E_MERCHANT, useE2e } from './harness.js';
 import {
   createCounts,
   entriesOf,
@@ -164,8 +164,9 @@ describe.concurrent('starting payouts', () => {
     for (const request of [byCallback, unknown]) {
       const result = await payouts.waitForPayout(request.merchantOrderId, { timeoutMs: 15_000 });
       expect(result.status).toBe('SUCCEEDED');
-      const text = historyText(await e2e().handle(request.merchantOrderId).fetchHistory());
-      // The decoded history does hold the payout's own data (so the search below can fail) ...
+      const history = await e2e().handle(request.merchantOrderId).fetchHistory();
+      const text = historyText(await decodePayloads(history, e2e().codec));
+      // The decoded history (as the Web UI shows it through the codec server) does hold the payout's own data (so the search below can fail) ...
       expect(text).toContain(request.merchantOrderId);
       expect(text).toContain(request.accountNumber);
       expect(text).toContain(sandbox.order(request.merchantOrderId)?.payoutId);

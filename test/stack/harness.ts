@@ -36,7 +36,13 @@ export async function startStack(
   options: { via: 'npm' | 'node'; dataDir?: string } = { via: 'node' },
 ): Promise<RunningStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stack-life-'));
-  const ports = [await freePort(), await freePort(), await freePort(), await freePort()] as const;
+  const ports = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ] as const;
   const [command, args] =
     options.via === 'npm'
       ? ['npm', ['start', '--silent']]
@@ -51,6 +57,7 @@ export async function startStack(
       STACK_TEMPORAL_UI_PORT: String(ports[1]),
       STACK_SANDBOX_PORT: String(ports[2]),
       CALLBACK_PORT: String(ports[3]),
+      CODEC_PORT: String(ports[4]),
       STACK_DATA_DIR: dataDir,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,15 @@
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPayoutClient } from '../../src/client/index.js';
+import {
+  createPayoutClient,
+  parsePayloadCodecConfig,
+  payoutDataConverter,
+} from '../../src/client/index.js';
 import { canConnect } from '../../src/stack/wait.js';
 import { freePort } from './harness.js';
 
@@ -15,7 +19,7 @@ const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 describe('npm start (the local stack)', () => {
   let stack: ChildProcess;
   let output = '';
-  let ports: { temporal: number; ui: number; sandbox: number; callbacks: number };
+  let ports: { temporal: number; ui: number; sandbox: number; callbacks: number; codec: number };
   let dataDir: string;
   let exited: Promise<number | null>;
 
@@ -31,6 +35,7 @@ describe('npm start (the local stack)', () => {
         STACK_TEMPORAL_UI_PORT: String(ports.ui),
         STACK_SANDBOX_PORT: String(ports.sandbox),
         CALLBACK_PORT: String(ports.callbacks),
+        CODEC_PORT: String(ports.codec),
         STACK_DATA_DIR: dataDir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +62,7 @@ describe('npm start (the local stack)', () => {
       ui: await freePort(),
       sandbox: await freePort(),
       callbacks: await freePort(),
+      codec: await freePort(),
     };
     dataDir = mkdtempSync(join(tmpdir(), 'stack-'));
     await startStack();
@@ -74,11 +80,21 @@ describe('npm start (the local stack)', () => {
     expect(output).toContain(`Temporal Web UI:   http://localhost:${ports.ui}`);
     expect(output).toContain('npm run payout -- demo');
 
+    // The key the stack made and keeps: the only way to read what it stored.
+    const keyFile = join(dataDir, 'payload-codec.key');
+    expect((statSync(keyFile).mode & 0o777).toString(8)).toBe('600');
+    const key = readFileSync(keyFile, 'utf8');
     const connect = async () => {
       const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+      const dataConverter = payoutDataConverter(
+        parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS_FILE: keyFile }),
+      );
       return {
         connection,
-        payouts: createPayoutClient({ client: new Client({ connection }), platformId: 'PF0002' }),
+        payouts: createPayoutClient({
+          client: new Client({ connection, dataConverter }),
+          platformId: 'PF0002',
+        }),
       };
     };
     const request = (merchantOrderId: string) => ({
@@ -114,7 +130,9 @@ describe('npm start (the local stack)', () => {
       expect(await canConnect('127.0.0.1', port), `port ${port}`).toBe(false);
 
     await startStack();
+    expect(readFileSync(keyFile, 'utf8')).toBe(key);
     ({ connection, payouts } = await connect());
+    // The worker after the restart reads the history it encrypted before it.
     const resumed = await payouts.getPayout('DEMO-STUCK-1');
     expect(resumed.status).toBe('CONFIRMING');
     expect(resumed.payoutId).toMatch(/^POT/);
@@ -131,5 +149,34 @@ describe('npm start (the local stack)', () => {
     const late = await payouts.waitForPayout('DEMO-STUCK-1', { timeoutMs: 30_000 });
     expect(late.status).toBe('SUCCEEDED');
     await connection.close();
+
+    // Temporal's SQLite file holds the payouts, but not the recipient's name or account.
+    const db = join(dataDir, 'temporal.sqlite');
+    const stored = Buffer.concat(
+      [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)),
+    );
+    expect(stored.includes(Buffer.from('DEMO-STUCK-1'))).toBe(true);
+    expect(stored.includes(Buffer.from(request('x').accountNumber))).toBe(false);
+    expect(stored.includes(Buffer.from(request('x').recipientName))).toBe(false);
   }, 180_000);
+
+  it("gives the Web UI the codec server, which answers the UI's origin", async () => {
+    const settings = (await (
+      await fetch(`http://127.0.0.1:${ports.ui}/api/v1/settings`)
+    ).json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe(`http://127.0.0.1:${ports.codec}`);
+    expect(output).toContain(`Codec server:      http://127.0.0.1:${ports.codec}`);
+    const preflight = await fetch(`http://127.0.0.1:${ports.codec}/decode`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: `http://localhost:${ports.ui}`,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,x-namespace',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(
+      `http://localhost:${ports.ui}`,
+    );
+  });
 });

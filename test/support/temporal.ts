@@ -13,15 +13,17 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 /**
- * Starts a Temporal dev server (in-memory SQLite) on a free port with the payout search attributes
- * registered (for tests where real time and visibility matter). Call `env.teardown()` in `afterAll`.
+ * Starts a Temporal dev server (in-memory SQLite, or the file `dbFilename`) on a free port with
+ * the payout search attributes registered (for tests where real time and visibility matter).
+ * Call `env.teardown()` in `afterAll`.
  */
 export async function startDevServerEnv(
-  options: { registerSearchAttributes?: boolean } = {},
+  options: { registerSearchAttributes?: boolean; dbFilename?: string } = {},
 ): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: inject('temporalCliExecutable'),
+      ...(options.dbFilename === undefined ? {} : { dbFilename: options.dbFilename }),
       searchAttributes:
         options.registerSearchAttributes === false ? [] : [...PAYOUT_SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: 'warn' },

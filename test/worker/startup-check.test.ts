@@ -3,6 +3,7 @@
  * wrong token stops it with a ConfigError naming the keys; the right one lets it go on.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,7 @@ describe('worker start: gateway credential check', () => {
       GATEWAY_SECRET: DEFAULT_MERCHANT.secret,
       GATEWAY_AUTH_TOKEN: DEFAULT_MERCHANT.authToken,
       TEMPORAL_ADDRESS: `127.0.0.1:${await closedPort()}`,
+      PAYLOAD_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     };
   });
   afterAll(() => gw.close());

@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
+import { AesGcmPayloadCodec } from './codec.js';
+import type { PayloadCodecConfig } from './config.js';
+
+// Same extension as this file: .ts under tsx, .js once compiled.
+const FAILURE_CONVERTER_PATH = fileURLToPath(
+  new URL(`./failure-converter${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
+
+/**
+ * The data converter of every Temporal client and worker of the product: payloads encrypted by
+ * {@link AesGcmPayloadCodec}, failure messages and stack traces encoded into payloads so they are
+ * encrypted too. With `PAYLOAD_CODEC=off`, Temporal's default (plaintext).
+ *
+ * @example
+ * new Client({ connection, dataConverter: payoutDataConverter(parsePayloadCodecConfig(process.env)) });
+ */
+export function payoutDataConverter(config: PayloadCodecConfig): DataConverter {
+  if (config.mode === 'off') return {};
+  return {
+    payloadCodecs: [new AesGcmPayloadCodec(config.keyRing)],
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+  };
+}
+
+/** Says, for a startup log, that payloads will be stored readable. */
+export const PLAINTEXT_WARNING =
+  'PAYLOAD_CODEC=off: recipient names and account numbers are stored in plaintext in Temporal';
