@@ -28,6 +28,8 @@ describe('soak', () => {
           dir,
         });
         const table = formatReport(report);
+        // CI's log shows the invariant table with its counts.
+        process.stdout.write(`\n${table}\n`);
         expect(report.violations, table).toEqual({ I1: [], I2: [], I3: [], I4: [] });
         // Every payout ended, none left waiting for a person the operator could not help.
         expect(report.outcomes['NEEDS_REVIEW'] ?? 0, table).toBe(0);
