@@ -135,6 +135,8 @@ export type Resolution =
       readonly action: Extract<OperatorDecisionAction, 'confirm-succeeded' | 'confirm-failed'>;
       /** Set when the decision contradicted the latest verified gateway state: why it is right. */
       readonly override: string | null;
+      /** The second operator, when the amount needed two (four-eyes). */
+      readonly approvedBy: string | null;
     };
 
 /** Result of a payout workflow. The whole evidence stays readable with the `status` query. */
@@ -200,8 +202,12 @@ export interface PayoutStatusView {
   readonly nextCheckAt: string | null;
   readonly escalation: Escalation | null;
   readonly escalations: readonly Escalation[];
+  /** Since when the payout is in NEEDS_REVIEW. */
+  readonly reviewSince: string | null;
   /** The keep-waiting deadline an operator set, while it applies. */
   readonly waitingUntil: string | null;
+  /** A confirm that waits for a second operator (four-eyes), if any. */
+  readonly pendingConfirm: PendingConfirm | null;
   /** When someone asked Temporal to cancel the workflow. */
   readonly cancelRequestedAt: string | null;
   /** The latest refused decision, if any. */
@@ -212,6 +218,16 @@ export interface PayoutStatusView {
   /** Continue-as-new count. */
   readonly run: number;
   readonly evidence: EvidenceLog;
+}
+
+/** A confirm one operator made on a payout that needs two; the second must agree. */
+export interface PendingConfirm {
+  readonly action: 'confirm-succeeded' | 'confirm-failed';
+  readonly operatorId: string;
+  readonly reason: string;
+  readonly override: string | null;
+  /** ISO 8601. */
+  readonly at: string;
 }
 
 /** What the operator-decision update returns when the decision was accepted. */
@@ -250,6 +266,12 @@ export const operatorDecisionUpdate = defineUpdate<DecisionReceipt, [OperatorDec
 export const payoutStatusQuery = defineQuery<PayoutStatusView>('status');
 
 /**
+ * Asks the gateway now, without waiting for the next check; answers with the status after
+ * that answer. Refused (`InvalidOperatorDecision`, rule `payout-final`) on a final payout.
+ */
+export const checkNowUpdate = defineUpdate<PayoutStatusView, [{ operatorId: string }]>('checkNow');
+
+/**
  * Search attributes: the workflow keeps `PayoutStatus` current and sets the others itself when
  * the start did not, so every start path has them. `npm start` and `npm run temporal:setup`
  * register them.
@@ -258,6 +280,12 @@ export const PayoutStatusKey = defineSearchAttributeKey('PayoutStatus', 'KEYWORD
 export const MerchantOrderIdKey = defineSearchAttributeKey('MerchantOrderId', 'KEYWORD');
 export const PlatformIdKey = defineSearchAttributeKey('PlatformId', 'KEYWORD');
 export const AmountCentsKey = defineSearchAttributeKey('AmountCents', 'INT');
+/** The current escalation reason while the payout waits for a person. */
+export const PayoutEscalationKey = defineSearchAttributeKey('PayoutEscalation', 'KEYWORD');
+/** Since when the payout is in NEEDS_REVIEW. */
+export const PayoutReviewSinceKey = defineSearchAttributeKey('PayoutReviewSince', 'DATETIME');
+/** An operator's keep-waiting deadline, while it runs. */
+export const PayoutWaitingUntilKey = defineSearchAttributeKey('PayoutWaitingUntil', 'DATETIME');
 
 /** All of them, for registration. */
 export const PAYOUT_SEARCH_ATTRIBUTES = [
@@ -265,4 +293,7 @@ export const PAYOUT_SEARCH_ATTRIBUTES = [
   MerchantOrderIdKey,
   PlatformIdKey,
   AmountCentsKey,
+  PayoutEscalationKey,
+  PayoutReviewSinceKey,
+  PayoutWaitingUntilKey,
 ] as const;

@@ -56,6 +56,8 @@ export type PayoutEvent = (
   | { readonly type: 'operator-decision'; readonly via: DecisionChannel; readonly input: unknown }
   /** Someone asked Temporal to cancel the workflow. */
   | { readonly type: 'cancel-requested' }
+  /** An operator asked for a status check now. */
+  | { readonly type: 'check-requested'; readonly operatorId: string }
   /** A signal with a name no handler knows. */
   | { readonly type: 'unknown-signal'; readonly name: string }
   /** The driver is about to continue-as-new. */
@@ -68,8 +70,6 @@ export type PayoutCommand =
   | { readonly type: 'submit'; readonly origin: SubmitOrigin }
   /** Run the status query now, feed its outcome back. */
   | { readonly type: 'query' }
-  /** Set the `PayoutStatus` search attribute. */
-  | { readonly type: 'publish'; readonly status: PayoutStatus }
   /** Verified news contradicts the final state: open a dispute an operator sees. */
   | { readonly type: 'dispute'; readonly detail: string; readonly news: CallbackSignalPayload };
 
@@ -152,6 +152,11 @@ function onEvent(ctx: Ctx, event: PayoutEvent): void {
       return onDecision(ctx, event.via, event.input);
     case 'cancel-requested':
       return onCancel(ctx);
+    case 'check-requested':
+      record(ctx, { kind: 'check-requested', operatorId: printable(event.operatorId, 200) });
+      // A check already running is the one asked for.
+      if (s.busy === 'none') runQuery(ctx);
+      return;
     case 'unknown-signal':
       return record(ctx, { kind: 'unknown-signal', name: printable(event.name, 100) });
     case 'continue-as-new':
@@ -531,28 +536,54 @@ function onDecision(ctx: Ctx, via: DecisionChannel, input: unknown): void {
   const d = parsed.decision;
   const broken = brokenRule(ctx.s, d, ctx.at);
   if (broken !== null) return refuse(ctx, via, broken.rule, broken.why, d);
+  const pending = ctx.s.review.pendingConfirm;
+  const confirm = d.action === 'confirm-succeeded' || d.action === 'confirm-failed';
+  if (confirm && pending !== null && pending.operatorId === d.operatorId) {
+    return refuse(
+      ctx,
+      via,
+      'four-eyes-same-operator',
+      `${d.operatorId} asked for ${pending.action} already; a second operator must agree`,
+      d,
+    );
+  }
   record(ctx, { kind: 'decision', via, accepted: true, decision: d });
   ctx.accepted = d.action;
   switch (d.action) {
     case 'confirm-succeeded':
-    case 'confirm-failed':
+    case 'confirm-failed': {
+      const needsTwo = ctx.s.payout.amountCents > ctx.policy.fourEyesAboveCents;
+      if (needsTwo && (pending === null || pending.action !== d.action)) {
+        // The first of two (or a different outcome than the one pending): wait for a second.
+        const asked = { action: d.action, operatorId: d.operatorId, reason: d.reason };
+        set(ctx, {
+          review: {
+            ...ctx.s.review,
+            pendingConfirm: { ...asked, override: d.override, at: iso(ctx.at) },
+          },
+        });
+        return;
+      }
+      const first = needsTwo && pending !== null ? pending : null;
       return finish(ctx, d.action === 'confirm-succeeded' ? 'SUCCEEDED' : 'FAILED', {
         by: 'operator',
-        operatorId: d.operatorId,
-        reason: d.reason,
+        operatorId: first?.operatorId ?? d.operatorId,
+        reason: first?.reason ?? d.reason,
         action: d.action,
-        override: d.override,
+        override: first?.override ?? d.override,
+        approvedBy: first === null ? null : d.operatorId,
       });
+    }
     case 'resubmit':
       set(ctx, {
-        review: { ...ctx.s.review, escalation: null, waitingUntil: null },
+        review: { ...ctx.s.review, escalation: null, waitingUntil: null, pendingConfirm: null },
         submit: { ...ctx.s.submit, rejection: null, unsendable: false },
       });
       setGateway(ctx, { finalCallback: null, notFoundSince: null });
       return submit(ctx, 'operator-resubmit');
     case 'keep-waiting':
       set(ctx, {
-        review: { ...ctx.s.review, escalation: null, waitingUntil: d.until },
+        review: { ...ctx.s.review, escalation: null, waitingUntil: d.until, pendingConfirm: null },
         checks: { ...ctx.s.checks, step: 0 },
       });
       moveTo(ctx, 'CONFIRMING');
@@ -682,8 +713,8 @@ function answered(ctx: Ctx): void {
 function moveTo(ctx: Ctx, status: PayoutStatus): void {
   if (ctx.s.status === status) return;
   record(ctx, { kind: 'status', from: ctx.s.status, to: status });
-  set(ctx, { status });
-  ctx.commands.push({ type: 'publish', status });
+  const since = status === 'NEEDS_REVIEW' ? ctx.at : null;
+  set(ctx, { status, review: { ...ctx.s.review, since } });
 }
 
 function submit(ctx: Ctx, origin: SubmitOrigin): void {

@@ -67,7 +67,8 @@ export type DecisionRule =
   | 'resubmit-payout-id-known'
   | 'resubmit-order-seen'
   | 'deadline-not-in-future'
-  | 'deadline-too-far';
+  | 'deadline-too-far'
+  | 'four-eyes-same-operator';
 
 /** A refusal: `message` is `<rule>: <what is wrong>`, safe to show (it never echoes values). */
 export interface DecisionRefusal {

@@ -82,7 +82,23 @@ export function parsePayoutWorkflowInput(
       request: request.data,
       platformId,
       policy: policy.policy,
-      resume: resume === undefined ? null : (resume as PayoutState),
+      resume: resume === undefined ? null : upgrade(resume as PayoutState),
+    },
+  };
+}
+
+/**
+ * A carried state written by an earlier version of this workflow lacks the fields added since;
+ * they get the values a fresh state has, so the run continues as the earlier version would.
+ */
+function upgrade(s: PayoutState): PayoutState {
+  const review: Partial<PayoutState['review']> = s.review;
+  return {
+    ...s,
+    review: {
+      ...s.review,
+      since: review.since ?? null,
+      pendingConfirm: review.pendingConfirm ?? null,
     },
   };
 }

@@ -11,27 +11,35 @@ import {
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setDefaultSignalHandler,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type SearchAttributeUpdatePair,
+} from '@temporalio/common';
 import type { PayoutActivities, SubmitResult } from '../activities/types.js';
 import {
   AmountCentsKey,
   MerchantOrderIdKey,
+  PayoutEscalationKey,
   PayoutFailureType,
+  PayoutReviewSinceKey,
   PayoutStatusKey,
+  PayoutWaitingUntilKey,
   PlatformIdKey,
+  checkNowUpdate,
   operatorDecisionSignal,
   operatorDecisionUpdate,
   payoutCallbackSignal,
   payoutStatusQuery,
   type DecisionReceipt,
   type PayoutResult,
-  type PayoutStatus,
+  type PayoutStatusView,
   type PayoutWorkflowInput,
   type SubmitOrigin,
 } from './api.js';
@@ -49,6 +57,8 @@ import {
   payoutDisputeWorkflow,
   type DisputeNews,
 } from './dispute.js';
+import { currentDetails } from './details.js';
+import { formatDuration } from './duration.js';
 import { parsePayoutWorkflowInput, type ParsedPayoutInput } from './input.js';
 import { initialState, toStatusView, type PayoutState } from './state.js';
 
@@ -73,15 +83,15 @@ export async function payoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
       ),
     parsed.value,
   );
-  publishIdentity(parsed.value, payout.state.status);
+  payout.showState();
 
-  setHandler(
-    payoutStatusQuery,
-    () => toStatusView(payout.state, allowedDecisions(payout.state, Date.now())),
-    {
-      description: 'The payout: status, gateway answers, escalation, decisions open now, evidence.',
-    },
-  );
+  setHandler(payoutStatusQuery, () => payout.view(), {
+    description: 'The payout: status, gateway answers, escalation, decisions open now, evidence.',
+  });
+  setHandler(checkNowUpdate, (request) => payout.checkNow(request), {
+    description:
+      'Asks the gateway now and answers with the status after its answer. Example: {"operatorId":"alice"}',
+  });
   setHandler(payoutCallbackSignal, (payload) => void payout.apply({ type: 'callback', payload }), {
     description: 'For the callback receiver only: a callback whose sign it verified.',
   });
@@ -91,7 +101,7 @@ export async function payoutWorkflow(input: PayoutWorkflowInput): Promise<Payout
   });
   setHandler(operatorDecisionUpdate, (decision) => payout.decideNow(decision), {
     description:
-      'An operator decision; answers with the receipt, or with the rule it breaks. Example: {"action":"confirm-failed","operatorId":"alice","reason":"gateway support: order failed"}',
+      'An operator decision; answers with the receipt, or with the rule it breaks. Example: {"action":"confirm-failed","operatorId":"alice","reason":"gateway support: order failed"}; add "override":"<why>" when the gateway last reported otherwise.',
   });
   setDefaultSignalHandler((name) => void payout.apply({ type: 'unknown-signal', name }));
   CancellationScope.current().cancelRequested.catch(() =>
@@ -133,8 +143,8 @@ type Activity = Extract<PayoutCommand, { type: 'submit' | 'query' }>;
 class Payout {
   private activity: Activity | null = null;
   private readonly disputes: Promise<void>[] = [];
+  private readonly searchAttributes = new SearchAttributeMirror();
   private readonly submitPayout;
-  private readonly queryPayoutStatus;
 
   constructor(
     public state: PayoutState,
@@ -146,16 +156,34 @@ class Payout {
       startToCloseTimeout: policy.submitTimeout,
       scheduleToCloseTimeout: policy.submitScheduleToCloseTimeout,
       retry: { maximumAttempts: 1 },
+      summary: 'pre-check, then create (single attempt)',
     }).submitPayout;
-    // Read-only, so retried, and local: no history events of its own.
-    this.queryPayoutStatus = proxyLocalActivities<PayoutActivities>({
+  }
+
+  /** Read-only, so retried, and local: no history events of its own. Named for the UI. */
+  private queryPayoutStatus(check: number) {
+    const { policy } = this.input;
+    return proxyLocalActivities<PayoutActivities>({
       startToCloseTimeout: policy.queryTimeout,
       retry: {
         initialInterval: policy.queryRetryInterval,
         backoffCoefficient: 2,
         maximumAttempts: policy.queryMaxAttempts,
       },
+      summary: `status check ${check}`,
     }).queryPayoutStatus;
+  }
+
+  view(): PayoutStatusView {
+    return toStatusView(this.state, allowedDecisions(this.state, Date.now()));
+  }
+
+  /** Search attributes and the UI's current details follow the state. */
+  showState(): void {
+    this.searchAttributes.sync(this.state, this.input);
+    setCurrentDetails(
+      currentDetails(this.state, allowedDecisions(this.state, Date.now()), Date.now()),
+    );
   }
 
   /**
@@ -168,10 +196,10 @@ class Payout {
     const next = decide(this.state, event, this.input.policy);
     this.state = next.state;
     for (const command of next.commands) {
-      if (command.type === 'publish') publishStatus(command.status);
-      else if (command.type === 'dispute') this.disputes.push(this.openDispute(command));
+      if (command.type === 'dispute') this.disputes.push(this.openDispute(command));
       else this.activity = command;
     }
+    this.showState();
     return next;
   }
 
@@ -183,16 +211,25 @@ class Payout {
     return this.apply({ type: 'operator-decision', via, input });
   }
 
+  /** A status check now, by update: the status after the gateway's answer. */
+  async checkNow(request: unknown): Promise<PayoutStatusView> {
+    const operatorId = (request as { operatorId?: unknown } | null)?.operatorId;
+    if (typeof operatorId !== 'string' || operatorId.trim() === '') {
+      throw refusal('invalid-input: operatorId: required, a non-empty string');
+    }
+    if (this.isFinal()) throw refusal(`payout-final: the payout is already ${this.state.status}`);
+    const before = this.state.checks.count;
+    this.apply({ type: 'check-requested', operatorId });
+    await CancellationScope.nonCancellable(() =>
+      condition(() => this.state.checks.count > before || this.isFinal()),
+    );
+    return this.view();
+  }
+
   /** A decision by update: the receipt, or the refusal with its rule (recorded either way). */
   async decideNow(input: unknown): Promise<DecisionReceipt> {
     const next = await this.whenIdle('update', input);
-    if (next.refused !== undefined) {
-      throw ApplicationFailure.create({
-        type: PayoutFailureType.InvalidOperatorDecision,
-        nonRetryable: true,
-        message: next.refused.message,
-      });
-    }
+    if (next.refused !== undefined) throw refusal(next.refused.message);
     return { accepted: true, action: next.accepted!, status: this.state.status };
   }
 
@@ -233,7 +270,9 @@ class Payout {
       await condition(changed);
       return false;
     }
-    return !(await condition(changed, Math.max(1, due - Date.now())));
+    const wait = Math.max(1, due - Date.now());
+    const summary = `wait ${formatDuration(wait)} for ${before.checks.next === 'submit' ? 'the submit again' : `status check ${before.checks.count + 1}`}`;
+    return !(await condition(changed, wait, { summary }));
   }
 
   async run(activity: Activity): Promise<void> {
@@ -241,7 +280,10 @@ class Payout {
     const { merchantOrderId, amountCents } = this.input.request;
     const askedAt = Date.now();
     try {
-      const outcome = await this.queryPayoutStatus({ merchantOrderId, amountCents });
+      const outcome = await this.queryPayoutStatus(this.state.checks.count + 1)({
+        merchantOrderId,
+        amountCents,
+      });
       this.apply({ type: 'query-outcome', outcome }, askedAt);
     } catch (err) {
       // A local activity that failed after its retries surfaces its own failure (an
@@ -311,24 +353,64 @@ class Payout {
   }
 }
 
-/** Sets the identity search attributes a start outside the client library did not set. */
-function publishIdentity(input: ParsedPayoutInput, status: PayoutStatus): void {
-  const have = workflowInfo().typedSearchAttributes;
-  const missing: SearchAttributePair[] = [];
-  if (have.get(MerchantOrderIdKey) === undefined) {
-    missing.push({ key: MerchantOrderIdKey, value: input.request.merchantOrderId });
+/**
+ * Keeps the search attributes equal to the state: the identity ones when a start outside the
+ * client library did not set them, then PayoutStatus, PayoutEscalation, PayoutReviewSince and
+ * PayoutWaitingUntil whenever they change. Nothing is written that the start already said.
+ */
+class SearchAttributeMirror {
+  private readonly shown = workflowInfo().typedSearchAttributes;
+  private status = this.shown.get(PayoutStatusKey);
+  private escalation = this.shown.get(PayoutEscalationKey) ?? null;
+  private reviewSince = this.shown.get(PayoutReviewSinceKey)?.getTime() ?? null;
+  private waitingUntil = this.shown.get(PayoutWaitingUntilKey)?.getTime() ?? null;
+  private identityDone = false;
+
+  sync(state: PayoutState, input: ParsedPayoutInput): void {
+    const pairs: SearchAttributeUpdatePair[] = [];
+    if (!this.identityDone) {
+      this.identityDone = true;
+      if (this.shown.get(MerchantOrderIdKey) === undefined) {
+        pairs.push({ key: MerchantOrderIdKey, value: input.request.merchantOrderId });
+      }
+      if (this.shown.get(PlatformIdKey) === undefined) {
+        pairs.push({ key: PlatformIdKey, value: input.platformId });
+      }
+      if (this.shown.get(AmountCentsKey) === undefined) {
+        pairs.push({ key: AmountCentsKey, value: input.request.amountCents });
+      }
+    }
+    if (state.status !== this.status) {
+      this.status = state.status;
+      pairs.push({ key: PayoutStatusKey, value: state.status });
+    }
+    const escalation = state.review.escalation?.reason ?? null;
+    if (escalation !== this.escalation) {
+      this.escalation = escalation;
+      pairs.push({ key: PayoutEscalationKey, value: escalation });
+    }
+    if (state.review.since !== this.reviewSince) {
+      this.reviewSince = state.review.since;
+      pairs.push({ key: PayoutReviewSinceKey, value: dateOrNull(state.review.since) });
+    }
+    if (state.review.waitingUntil !== this.waitingUntil) {
+      this.waitingUntil = state.review.waitingUntil;
+      pairs.push({ key: PayoutWaitingUntilKey, value: dateOrNull(state.review.waitingUntil) });
+    }
+    if (pairs.length > 0) upsertSearchAttributes(pairs);
   }
-  if (have.get(PlatformIdKey) === undefined)
-    missing.push({ key: PlatformIdKey, value: input.platformId });
-  if (have.get(AmountCentsKey) === undefined) {
-    missing.push({ key: AmountCentsKey, value: input.request.amountCents });
-  }
-  if (have.get(PayoutStatusKey) !== status) missing.push({ key: PayoutStatusKey, value: status });
-  if (missing.length > 0) upsertSearchAttributes(missing);
 }
 
-function publishStatus(status: PayoutStatus): void {
-  upsertSearchAttributes([{ key: PayoutStatusKey, value: status }]);
+function dateOrNull(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
+
+function refusal(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: PayoutFailureType.InvalidOperatorDecision,
+    nonRetryable: true,
+    message,
+  });
 }
 
 /** Only an activity's own failure is evidence; cancellation and workflow bugs propagate. */

@@ -39,6 +39,8 @@ export interface PayoutPolicy {
   readonly queryMaxAttempts: number;
   /** History events per run before continue-as-new (Temporal may suggest it earlier). */
   readonly maxRunEvents: number;
+  /** Confirms of payouts above this amount (cents) need two different operators. */
+  readonly fourEyesAboveCents: number;
   /** Evidence entries always kept from the start of the log. */
   readonly evidenceHead: number;
   /** Latest evidence entries kept; older ones between head and tail are dropped and counted. */
@@ -63,6 +65,7 @@ export const DEFAULT_PAYOUT_POLICY: PayoutPolicy = {
   queryRetryInterval: 2_000,
   queryMaxAttempts: 5,
   maxRunEvents: 4_000,
+  fourEyesAboveCents: 1_000_000,
   evidenceHead: 20,
   evidenceTail: 200,
 };
@@ -73,6 +76,7 @@ type NumberKey =
   | 'callbackConfirmAttempts'
   | 'queryMaxAttempts'
   | 'maxRunEvents'
+  | 'fourEyesAboveCents'
   | 'evidenceHead'
   | 'evidenceTail';
 
@@ -101,6 +105,7 @@ const BOUNDS: Readonly<Record<keyof PayoutPolicy, { min: number; max: number; in
   queryRetryInterval: { min: 1, max: DAY, int: true },
   queryMaxAttempts: { min: 1, max: 100, int: true },
   maxRunEvents: { min: 50, max: 50_000, int: true },
+  fourEyesAboveCents: { min: 0, max: 9_999_999_999, int: true },
   evidenceHead: { min: 1, max: 1_000, int: true },
   evidenceTail: { min: 1, max: 10_000, int: true },
 };
@@ -111,6 +116,7 @@ const NUMBER_KEYS: ReadonlySet<string> = new Set<NumberKey>([
   'callbackConfirmAttempts',
   'queryMaxAttempts',
   'maxRunEvents',
+  'fourEyesAboveCents',
   'evidenceHead',
   'evidenceTail',
 ]);

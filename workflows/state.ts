@@ -7,6 +7,7 @@ import type {
   EscalationReason,
   GatewayReport,
   PayoutResult,
+  PendingConfirm,
   PayoutStatus,
   PayoutStatusView,
   RefusedDecision,
@@ -101,6 +102,10 @@ export interface CheckSchedule {
 export interface ReviewRecord {
   /** Why the payout waits for a person now. */
   readonly escalation: Escalation | null;
+  /** Since when it is in NEEDS_REVIEW. */
+  readonly since: number | null;
+  /** A confirm that waits for a second operator (four-eyes). */
+  readonly pendingConfirm: PendingConfirm | null;
   /** Every escalation so far, in order. */
   readonly history: readonly Escalation[];
   /** An operator's keep-waiting deadline. */
@@ -138,6 +143,8 @@ export function initialState(payout: PayoutState['payout'], at: number): PayoutS
     checks: { count: 0, step: 0, next: 'query', nextAt: null, callbackRechecks: 0 },
     review: {
       escalation: null,
+      since: null,
+      pendingConfirm: null,
       history: [],
       waitingUntil: null,
       cancelRequestedAt: null,
@@ -198,6 +205,8 @@ export type EvidenceBody =
     }
   | { readonly kind: 'status'; readonly from: PayoutStatus; readonly to: PayoutStatus }
   | { readonly kind: 'cancel-requested' }
+  /** An operator asked for a status check now. */
+  | { readonly kind: 'check-requested'; readonly operatorId: string }
   /** A signal no handler knows: recorded, nothing else. */
   | { readonly kind: 'unknown-signal'; readonly name: string }
   /** Verified news that contradicts the final state, handed to a dispute. */
@@ -281,7 +290,9 @@ export function toStatusView(
     nextCheckAt: isoOrNull(state.checks.nextAt),
     escalation: review.escalation,
     escalations: review.history,
+    reviewSince: isoOrNull(review.since),
     waitingUntil: isoOrNull(review.waitingUntil),
+    pendingConfirm: review.pendingConfirm,
     cancelRequestedAt: isoOrNull(review.cancelRequestedAt),
     lastRefusedDecision: review.lastRefused,
     allowedDecisions: allowed,

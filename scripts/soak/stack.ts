@@ -7,12 +7,11 @@ import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/in
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { freePort } from '../../src/stack/wait.js';
 import { resolveTemporalBinary } from '../../src/temporal/provision.js';
-import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
+import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
 import { ManagedProcess } from './processes.js';
 import { soakRules } from './scenarios.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SA_TYPES: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
 
 /** The merchant of every soak payout: the sandbox's test credentials, not real ones. */
 export const SOAK_MERCHANT = {
@@ -68,10 +67,7 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
         join(dir, 'temporal.sqlite'),
         '--log-level',
         'error',
-        ...PAYOUT_SEARCH_ATTRIBUTES.flatMap((key) => [
-          '--search-attribute',
-          `${key.name}=${SA_TYPES[key.type] ?? 'Keyword'}`,
-        ]),
+        ...devServerSearchAttributeFlags(),
       ],
       process.env,
       root,

@@ -26,6 +26,7 @@ import {
   type PayoutStatusView,
   type PayoutWorkflowInput,
 } from '../../workflows/api.js';
+import { payoutStaticDetails, payoutSummary } from '../../workflows/details.js';
 import { parsePayoutPolicy, type PayoutPolicyInput } from '../../workflows/policy.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import {
@@ -122,6 +123,9 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
           // is refused and reads the first one's input (the gateway guards the create itself).
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           workflowIdConflictPolicy: 'FAIL',
+          // What the Web UI's list and payout page show first; masked, and encrypted by the codec.
+          staticSummary: payoutSummary(request, platformId),
+          staticDetails: payoutStaticDetails(request, platformId),
           typedSearchAttributes: new TypedSearchAttributes([
             { key: PayoutStatusKey, value: 'SUBMITTING' },
             { key: MerchantOrderIdKey, value: request.merchantOrderId },

@@ -13,8 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { createConsoleLogger } from '../log.js';
 import { resolveTemporalBinary, TemporalBinaryNotFoundError } from '../temporal/provision.js';
-import { ensurePayoutSearchAttributes } from '../temporal/search-attributes-setup.js';
-import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
+import {
+  devServerSearchAttributeFlags,
+  ensurePayoutSearchAttributes,
+} from '../temporal/search-attributes-setup.js';
 import { DEFAULT_MERCHANT } from '../sandbox/options.js';
 import { startChild, type StackChild } from './child.js';
 import { prepareStackCodec } from './codec.js';
@@ -27,8 +29,6 @@ const log = createConsoleLogger('stack', (line) => process.stdout.write(`${line}
 
 /** Sandbox credentials: the sandbox's own test merchant, shared by the stack's services. */
 const SANDBOX_MERCHANT = DEFAULT_MERCHANT;
-
-const SA_TYPES: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int' };
 
 const children: StackChild[] = [];
 let stopping = false;
@@ -171,10 +171,7 @@ async function main(): Promise<void> {
         '--log-level',
         'error',
         ...(codec.mode === 'aes-256-gcm' ? ['--ui-codec-endpoint', codecUrl] : []),
-        ...PAYOUT_SEARCH_ATTRIBUTES.flatMap((key) => [
-          '--search-attribute',
-          `${key.name}=${SA_TYPES[key.type] ?? 'Keyword'}`,
-        ]),
+        ...devServerSearchAttributeFlags(),
       ],
       process.env,
     );

@@ -8,6 +8,7 @@ const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 const TYPES: Record<string, number> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
 };
 
 /** Raised when a name is already registered with another type: it must be fixed by hand. */
@@ -48,4 +49,19 @@ export async function ensurePayoutSearchAttributes(
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   }
   return Object.keys(missing);
+}
+
+const CLI_TYPES: Readonly<Record<string, string>> = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DATETIME: 'Datetime',
+};
+
+/** `--search-attribute Name=Type` flags that register the payout attributes with a dev server. */
+export function devServerSearchAttributeFlags(): string[] {
+  return PAYOUT_SEARCH_ATTRIBUTES.flatMap((key) => {
+    const type = CLI_TYPES[key.type];
+    if (type === undefined) throw new Error(`no CLI name for search attribute type ${key.type}`);
+    return ['--search-attribute', `${key.name}=${type}`];
+  });
 }

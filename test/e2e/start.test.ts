@@ -142,6 +142,12 @@ describe.concurrent('starting payouts', () => {
     expect(info?.typedSearchAttributes.get(MerchantOrderIdKey)).toBe(request.merchantOrderId);
     expect(info?.typedSearchAttributes.get(PlatformIdKey)).toBe(E2E_MERCHANT.platformId);
     expect(info?.typedSearchAttributes.get(AmountCentsKey)).toBe(12_345);
+    // The Web UI's summary: amount in yuan, the account masked.
+    const described = await e2e().handle(request.merchantOrderId).describe();
+    expect(await described.staticSummary()).toBe(
+      `Payout ${request.merchantOrderId} · 123.45 CNY · ${E2E_MERCHANT.platformId} · 中国农业银行 6228****0018`,
+    );
+    expect(await described.staticDetails()).not.toContain(request.recipientName);
     // It is no longer listed under the status it started with.
     expect(
       await listWorkflows(

@@ -105,7 +105,7 @@ describe('decide: the submit asks the gateway first', () => {
     expect(p.state.status).toBe('CONFIRMING');
     expect(p.state.gateway.payoutId).toBe(payoutId);
     expect(p.state.submit.creates).toBe(1);
-    expect(p.commands).toEqual([{ type: 'publish', status: 'CONFIRMING' }]);
+    expect(p.commands).toEqual([]);
     expect(p.state.checks.nextAt).toBe(T0 + 5 * SECOND);
   });
 
@@ -472,6 +472,74 @@ describe('decide: operator decisions checked against the evidence', () => {
     p.decision({ action: 'confirm-failed', ...OPERATOR });
     expect(p.refused?.rule).toBe('payout-final');
     expect(p.state.result?.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('decide: four-eyes above the configured amount', () => {
+  const big = () => {
+    const p = new Payout(policyWith({ fourEyesAboveCents: 10_000 })).started().submitted(unknown());
+    loop(
+      () => p.state.status === 'CONFIRMING',
+      () => p.checked(notFound()),
+    );
+    return p;
+  };
+
+  it('the first confirm waits for a second operator; the same operator twice is refused', () => {
+    const p = big();
+    p.decision({ action: 'confirm-failed', operatorId: 'alice', reason: 'bank says no' });
+    expect(p.refused).toBeUndefined();
+    expect(p.state.result).toBeNull();
+    expect(p.state.review.pendingConfirm).toMatchObject({
+      action: 'confirm-failed',
+      operatorId: 'alice',
+    });
+    p.decision({ action: 'confirm-failed', operatorId: 'alice', reason: 'again' });
+    expect(p.refused?.rule).toBe('four-eyes-same-operator');
+    p.decision({ action: 'confirm-failed', operatorId: 'bob', reason: 'agreed' });
+    expect(p.state.result?.resolvedBy).toMatchObject({
+      by: 'operator',
+      operatorId: 'alice',
+      approvedBy: 'bob',
+      action: 'confirm-failed',
+    });
+  });
+
+  it('a second operator asking for the other outcome replaces the pending confirm', () => {
+    const p = big();
+    p.decision({ action: 'confirm-failed', operatorId: 'alice', reason: 'x' });
+    p.decision({
+      action: 'confirm-succeeded',
+      operatorId: 'bob',
+      reason: 'y',
+      override: 'statement',
+    });
+    expect(p.state.result).toBeNull();
+    expect(p.state.review.pendingConfirm).toMatchObject({
+      action: 'confirm-succeeded',
+      operatorId: 'bob',
+    });
+  });
+
+  it('at or below the amount, one operator is enough', () => {
+    const p = lostAfterUnknown(policyWith({ fourEyesAboveCents: 50_000 }));
+    p.decision({ action: 'confirm-failed', ...OPERATOR });
+    expect(p.state.result?.resolvedBy).toMatchObject({ approvedBy: null });
+  });
+});
+
+describe('decide: a check on request', () => {
+  it('runs a status query now, and is recorded with the operator', () => {
+    const p = confirming().feed({ type: 'check-requested', operatorId: 'alice' });
+    expect(p.commands).toEqual([{ type: 'query' }]);
+    expect(p.entries('check-requested')).toEqual([
+      expect.objectContaining({ operatorId: 'alice' }),
+    ]);
+  });
+
+  it('while a query runs, that query is the check', () => {
+    const p = confirming().tick().feed({ type: 'check-requested', operatorId: 'alice' });
+    expect(p.commands).toEqual([]);
   });
 });
 

@@ -5,6 +5,8 @@ import { payoutCallbackSignal, payoutStatusQuery } from '../../workflows/api.js'
 import {
   AmountCentsKey,
   MerchantOrderIdKey,
+  PayoutEscalationKey,
+  PayoutReviewSinceKey,
   PayoutStatusKey,
   PlatformIdKey,
 } from '../../workflows/api.js';
@@ -76,6 +78,11 @@ describe('payoutWorkflow on a dev server', () => {
       expect(described.typedSearchAttributes.get(MerchantOrderIdKey)).toBe(request.merchantOrderId);
       expect(described.typedSearchAttributes.get(PlatformIdKey)).toBe('PF0002');
       expect(described.typedSearchAttributes.get(AmountCentsKey)).toBe(request.amountCents);
+      expect(described.typedSearchAttributes.get(PayoutEscalationKey)).toBe(
+        'not-found-after-unknown-submit',
+      );
+      const since = described.typedSearchAttributes.get(PayoutReviewSinceKey);
+      expect(since?.getTime()).toBeGreaterThan(Date.now() - 60_000);
       const query = `PayoutStatus="NEEDS_REVIEW" AND MerchantOrderId="${request.merchantOrderId}"`;
       expect(
         await eventually(
@@ -89,9 +96,11 @@ describe('payoutWorkflow on a dev server', () => {
         args: [{ action: 'resubmit', ...OPERATOR }],
       });
       await handle.result();
-      expect((await handle.describe()).typedSearchAttributes.get(PayoutStatusKey)).toBe(
-        'SUCCEEDED',
-      );
+      const after = (await handle.describe()).typedSearchAttributes;
+      expect(after.get(PayoutStatusKey)).toBe('SUCCEEDED');
+      // Out of review: the review attributes are cleared, so "in review since" lists stay true.
+      expect(after.get(PayoutEscalationKey)).toBeUndefined();
+      expect(after.get(PayoutReviewSinceKey)).toBeUndefined();
       const succeeded = `PayoutStatus="SUCCEEDED" AND MerchantOrderId="${request.merchantOrderId}"`;
       expect(
         await eventually(

@@ -1,4 +1,8 @@
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +10,7 @@ import type { GatewayPayoutState } from '../../src/gateway/types.js';
 import {
   AmountCentsKey,
   MerchantOrderIdKey,
+  checkNowUpdate,
   PayoutStatusKey,
   PlatformIdKey,
   operatorDecisionSignal,
@@ -311,6 +316,46 @@ describe('payoutWorkflow: messages', () => {
         resolvedBy: { afterEscalation: 'cancel-requested' },
       });
       expect((await handle.describe()).status.name).toBe('COMPLETED');
+    });
+  });
+});
+
+describe('payoutWorkflow: what the Web UI shows', () => {
+  it("current details say where it stands, why, the gateway's last word and how to resolve it", async () => {
+    const gateway = new ScriptedGateway([unknown()], [notFound()]);
+    await harness.run(gateway, async (ctx) => {
+      const handle = await lost(ctx, gateway);
+      const meta = (await handle.query('__temporal_workflow_metadata')) as {
+        currentDetails?: string;
+      };
+      const details = meta.currentDetails ?? '';
+      expect(details).toContain('**NEEDS_REVIEW** since');
+      expect(details).toContain('not-found-after-unknown-submit');
+      expect(details).toContain('the create got no clear answer');
+      expect(details).toContain("**Gateway's last word:** no such order, by query");
+      expect(details).toContain('applyOperatorDecision');
+      expect(details).toContain('npm run payout -- resolve');
+      expect(details).not.toContain('6228480402564890018');
+    });
+  });
+
+  it('checkNow asks the gateway at once and answers with the status after its answer', async () => {
+    const gateway = new ScriptedGateway([accepted()], [found('processing')]);
+    await harness.run(gateway, async (ctx) => {
+      const handle = await ctx.start(newRequest(), QUIET);
+      await ctx.waitFor(handle, confirming, 'CONFIRMING');
+      gateway.answer(found('success'));
+      const view = await handle.executeUpdate(checkNowUpdate, { args: [{ operatorId: 'alice' }] });
+      expect(view.status).toBe('SUCCEEDED');
+      expect(view.evidence.entries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kind: 'check-requested', operatorId: 'alice' }),
+        ]),
+      );
+      // The payout is final, so its workflow closed: it takes no further update.
+      await expect(
+        handle.executeUpdate(checkNowUpdate, { args: [{ operatorId: 'alice' }] }),
+      ).rejects.toBeInstanceOf(WorkflowNotFoundError);
     });
   });
 });
