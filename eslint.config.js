@@ -55,6 +55,24 @@ export default tseslint.config(
     },
   },
   {
+    // The vocabulary is pure: workflows import it, so it imports nothing but itself (and types).
+    files: ['vocabulary/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              allowTypeImports: true,
+              message: 'The vocabulary is pure: it imports only itself.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,7 +1,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { ValidationError } from '../src/errors.js';
-import type { QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
-import type { PayoutRequest } from '../src/payout/request.js';
+import type { QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
+import type { PayoutRequest } from '../src/client/request.js';
 import type {
   PayoutActivities,
   QueryPayoutStatusInput,

@@ -1,5 +1,5 @@
-import type { PayoutRequest } from '../src/payout/request.js';
-import type { QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
+import type { PayoutRequest } from '../src/client/request.js';
+import type { QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
 
 /** Input of {@link PayoutActivities.submitPayout}. */
 export interface SubmitPayoutInput {

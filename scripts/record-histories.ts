@@ -11,7 +11,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PayoutActivities, SubmitResult } from '../activities/types.js';
-import type { GatewayOrder, QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
+import type { GatewayOrder, QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
 import { resolveTemporalBinary, toExecutable } from '../src/temporal/provision.js';
 import {
   operatorDecisionUpdate,

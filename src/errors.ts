@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { fieldIssues, type FieldIssue } from '../workflows/field-issues.js';
+import { fieldIssues, type FieldIssue } from '../vocabulary/issues.js';
 
 export type { FieldIssue };
 

@@ -1,4 +1,4 @@
-import type { GatewayPayoutState } from '../src/gateway/types.js';
+import { GATEWAY_STATES, type GatewayPayoutState } from '../vocabulary/gateway.js';
 import type {
   CallbackSignalPayload,
   EscalationKind,
@@ -12,26 +12,6 @@ import type { PayoutState } from './state.js';
  * How the workflow reads the gateway's answers (which states are final and what they mean,
  * whether an answer is about our order) and when it asks next.
  */
-
-const GATEWAY_STATES = [
-  'scheduled',
-  'pending',
-  'processing',
-  'success',
-  'cancelled',
-  'failed',
-  'under-review',
-  'unknown-status',
-] as const satisfies readonly GatewayPayoutState[];
-
-/** The payout outcome a final gateway state means, or `null` when the state is not final. */
-export function finalOutcome(
-  state: GatewayPayoutState | 'not-found',
-): 'SUCCEEDED' | 'FAILED' | null {
-  if (state === 'success') return 'SUCCEEDED';
-  if (state === 'cancelled' || state === 'failed') return 'FAILED';
-  return null;
-}
 
 /** Whether an escalation reason is a conflict (only a confirm decision resolves it). */
 export function escalationKind(reason: EscalationReason): EscalationKind {

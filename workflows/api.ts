@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
-import type { GatewayPayoutState, PayoutNotification } from '../src/gateway/types.js';
-import type { PayoutRequest } from '../src/payout/request.js';
+import type { GatewayPayoutState, PayoutNotification } from '../vocabulary/gateway.js';
+import type { PayoutRequest } from '../src/client/request.js';
 import type { OperatorDecisionAction, OperatorDecisionInput } from './decisions.js';
 import type { PayoutPolicyInput } from './policy.js';
 import type { EvidenceLog, PayoutState } from './state.js';

@@ -1,5 +1,5 @@
 import type { SubmitResult } from '../activities/types.js';
-import type { GatewayOrder, QueryOutcome } from '../src/gateway/types.js';
+import { finalOutcome, type GatewayOrder, type QueryOutcome } from '../vocabulary/gateway.js';
 import type {
   CallbackSignalPayload,
   EscalationReason,
@@ -11,7 +11,6 @@ import type {
 import {
   contradiction,
   escalationKind,
-  finalOutcome,
   identityProblem,
   otherPayoutId,
   overdue,

@@ -1,4 +1,4 @@
-import { DURATION_FORMS, parseDurationMs, type DurationInput } from './duration.js';
+import { DURATION_FORMS, parseDurationMs, type DurationInput } from '../vocabulary/duration.js';
 
 /** What an operator can decide about a payout. */
 export const OPERATOR_DECISION_ACTIONS = [

@@ -1,7 +1,7 @@
 import type { EscalationReason } from './api.js';
 import { yuan } from './answers.js';
 import type { OperatorDecisionAction } from './decisions.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../vocabulary/duration.js';
 import { iso, type PayoutState } from './state.js';
 
 /**

@@ -8,7 +8,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { GatewayPayoutState } from '../src/gateway/types.js';
+import type { GatewayPayoutState } from '../vocabulary/gateway.js';
 import {
   MerchantOrderIdKey,
   PayoutFailureType,

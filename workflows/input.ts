@@ -1,12 +1,12 @@
 import { payoutWorkflowId } from './api.js';
-import { fieldIssues, type FieldIssue } from './field-issues.js';
+import type { FieldIssue } from '../vocabulary/issues.js';
 import { parsePayoutPolicy, type PayoutPolicy } from './policy.js';
 import {
   PLATFORM_ID_PATTERN,
   PLATFORM_ID_RULE,
-  payoutRequestSchema,
+  checkPayoutRequest,
   type PayoutRequest,
-} from './request.js';
+} from '../vocabulary/payout-request.js';
 import type { PayoutState } from './state.js';
 
 /** The workflow input after validation, with the policy's defaults filled in. */
@@ -48,19 +48,25 @@ export function parsePayoutWorkflowInput(
       issues.push({ field: key.replace(/[^\w.-]/g, '?').slice(0, 40), rule: 'not an input field' });
     }
   }
-  const request = payoutRequestSchema.safeParse(v['request']);
-  if (!request.success)
-    issues.push(...fieldIssues(request.error, { prefix: 'request.', root: 'request' }));
+  const request = checkPayoutRequest(v['request']);
+  if (!request.ok) {
+    for (const i of request.issues) {
+      issues.push({
+        field: i.field === '(request)' ? 'request' : `request.${i.field}`,
+        rule: i.rule,
+      });
+    }
+  }
   const platformId = v['platformId'];
   if (typeof platformId !== 'string' || !PLATFORM_ID_PATTERN.test(platformId)) {
     issues.push({ field: 'platformId', rule: PLATFORM_ID_RULE });
   }
   const policy = parsePayoutPolicy(v['policy']);
   if (!policy.ok) issues.push(...policy.issues);
-  if (!request.success || typeof platformId !== 'string' || !policy.ok || issues.length > 0) {
+  if (!request.ok || typeof platformId !== 'string' || !policy.ok || issues.length > 0) {
     return { ok: false, issues };
   }
-  const expectedId = payoutWorkflowId(platformId, request.data.merchantOrderId);
+  const expectedId = payoutWorkflowId(platformId, request.value.merchantOrderId);
   if (run.workflowId !== expectedId) {
     issues.push({ field: '(workflowId)', rule: `must be ${expectedId}` });
   }
@@ -71,7 +77,7 @@ export function parsePayoutWorkflowInput(
         field: 'resume',
         rule: 'only a run continued from another carries it; start a payout without it',
       });
-    } else if (!isResumableState(resume, request.data, platformId)) {
+    } else if (!isResumableState(resume, request.value, platformId)) {
       issues.push({ field: 'resume', rule: 'must be a non-final state of the same payout' });
     }
   }
@@ -79,7 +85,7 @@ export function parsePayoutWorkflowInput(
   return {
     ok: true,
     value: {
-      request: request.data,
+      request: request.value,
       platformId,
       policy: policy.policy,
       resume: resume === undefined ? null : upgrade(resume as PayoutState),

@@ -58,7 +58,7 @@ import {
   type DisputeNews,
 } from './dispute.js';
 import { currentDetails } from './details.js';
-import { formatDuration } from './duration.js';
+import { formatDuration } from '../vocabulary/duration.js';
 import { parsePayoutWorkflowInput, type ParsedPayoutInput } from './input.js';
 import { initialState, toStatusView, type PayoutState } from './state.js';
 

@@ -1,5 +1,5 @@
-import { DURATION_FORMS, parseDurationMs, type DurationInput } from './duration.js';
-import type { FieldIssue } from './field-issues.js';
+import { DURATION_FORMS, parseDurationMs, type DurationInput } from '../vocabulary/duration.js';
+import type { FieldIssue } from '../vocabulary/issues.js';
 
 /**
  * How a payout workflow paces its checks and when it asks a person. Durations are milliseconds.

@@ -1,5 +1,5 @@
 import type { SubmitResult } from '../activities/types.js';
-import type { GatewayPayoutState, QueryOutcome, SubmitOutcome } from '../src/gateway/types.js';
+import type { GatewayPayoutState, QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
 import type {
   CallbackSignalPayload,
   Escalation,

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { PayoutNotification } from '../gateway/types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import {
   payoutCallbackSignal,
   payoutWorkflowId,

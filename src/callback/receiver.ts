@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallbackVerification } from '../gateway/callback.js';
-import type { PayoutNotification } from '../gateway/types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import type { Logger } from '../log.js';
 import { BodyTooLargeError, endAfterDrain, readBody } from './body.js';
 import { DeliveryMemory, callbackDigest } from './memory.js';

@@ -26,7 +26,7 @@ import { PayoutOrchestratorError } from '../errors.js';
 import { withLocalStackKey } from '../stack/codec.js';
 import { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
 import type { OperatorDecisionInput } from '../../workflows/decisions.js';
-import { parseDurationMs } from '../../workflows/duration.js';
+import { parseDurationMs } from '../../vocabulary/duration.js';
 import { DEMO_PAYOUTS, DEMO_POLICY } from './demo.js';
 import { formatResult, formatStatus } from './format.js';
 import { UsageError, yuanToCents } from './amount.js';

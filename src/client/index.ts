@@ -17,7 +17,7 @@ export {
 } from './payout-client.js';
 export * from './errors.js';
 export { ValidationError } from '../errors.js';
-export { parsePayoutRequest, type PayoutRequest } from '../payout/request.js';
+export { parsePayoutRequest, type PayoutRequest } from './request.js';
 export { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
 export {
   parsePayloadCodecConfig,

@@ -8,7 +8,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { ValidationError } from '../errors.js';
-import { parsePayoutRequest } from '../payout/request.js';
+import { parsePayoutRequest } from './request.js';
 import type { OperatorDecisionInput } from '../../workflows/decisions.js';
 import {
   AmountCentsKey,

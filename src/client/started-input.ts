@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { PayoutRequest } from '../payout/request.js';
+import type { PayoutRequest } from './request.js';
 import type { PayoutWorkflowInput } from '../../workflows/api.js';
 
 /**

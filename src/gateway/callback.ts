@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { merchantOrderIdSchema } from '../../workflows/request.js';
+import { merchantOrderIdSchema } from './ids.js';
 import { toFieldIssues } from '../errors.js';
 import type { GatewayConfig } from './config.js';
 import { lenientTextField, orderCore, orderShape } from './order-fields.js';
 import { type WireValue, acceptedSignMode, verifySign } from './sign.js';
-import type { PayoutNotification } from './types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { isJsonObject, receivedFieldsAsText } from './wire-values.js';
 
 /** Why a callback was refused. */

@@ -1,10 +1,10 @@
 import { Agent, type Dispatcher } from 'undici';
-import type { PayoutRequest } from '../payout/request.js';
+import type { PayoutRequest } from '../client/request.js';
 import { type CallbackVerification, verifyCallback } from './callback.js';
 import type { GatewayConfig } from './config.js';
 import { type QueryPayoutInput, queryPayout } from './query.js';
 import { submitPayout } from './submit.js';
-import type { QueryOutcome, SubmitOutcome } from './types.js';
+import type { QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
 
 /** The gateway, as the activities and the callback server use it. */
 export interface GatewayClient {

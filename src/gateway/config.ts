@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { platformIdSchema, unsignableTextRule } from '../../workflows/request.js';
+import { unsignableTextRule } from '../../vocabulary/payout-request.js';
+import { platformIdSchema } from './ids.js';
 import { ConfigError, type FieldIssue, toFieldIssues } from '../errors.js';
 import { GATEWAY_CONFIG_DEFAULTS as D, MAX_GATEWAY_TIMEOUT_MS } from './config-keys.js';
-import type { SignMode } from './types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 
 /** The gateway client's validated configuration. Holds credentials: never log it as is. */
 export interface GatewayConfig {

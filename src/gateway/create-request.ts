@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError, toFieldIssues } from '../errors.js';
-import type { PayoutRequest } from '../payout/request.js';
+import type { PayoutRequest } from '../client/request.js';
 import type { GatewayConfig } from './config.js';
 import { UnsignableFieldError, sign } from './sign.js';
 

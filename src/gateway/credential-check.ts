@@ -7,7 +7,7 @@ import { queryPayout } from './query.js';
 import { readJsonObject } from './response.js';
 import { type WireValue, acceptedSignMode, verifySign } from './sign.js';
 import { exchange } from './transport.js';
-import type { QueryOutcome, SignMode } from './types.js';
+import type { QueryOutcome, SignMode } from '../../vocabulary/gateway.js';
 import { isJsonObject } from './wire-values.js';
 
 /** What {@link checkGatewayCredentials} needs; injected like the rest of the client. */

@@ -1,5 +1,5 @@
 /** The gateway client's public API. See docs/gateway.md. */
-export * from './types.js';
+export * from '../../vocabulary/gateway.js';
 export {
   canonicalString,
   acceptedSignMode,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { gatewayStateOf, parseWireId, parseWireInteger } from './wire-values.js';
+import { gatewayStateOf } from '../../vocabulary/gateway.js';
+import { parseWireId, parseWireInteger } from './wire-values.js';
 
 /**
  * Zod pieces for fields the gateway sends in orders and callbacks, where a number may arrive

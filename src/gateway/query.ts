@@ -7,7 +7,7 @@ import { type ParsedOrderFields, lenientTextField, orderCore, orderShape } from 
 import { readJsonObject } from './response.js';
 import { type WireValue, acceptedSignMode, verifySign } from './sign.js';
 import { exchange } from './transport.js';
-import type { GatewayOrder, QueryOutcome } from './types.js';
+import type { GatewayOrder, QueryOutcome } from '../../vocabulary/gateway.js';
 import { isJsonObject } from './wire-values.js';
 
 /** What an order query asks for, and what the returned order is checked against. */

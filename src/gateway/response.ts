@@ -1,7 +1,7 @@
 import type { GatewayConfig } from './config.js';
 import { quoteReceived } from './detail.js';
 import type { Exchange } from './transport.js';
-import type { UnknownReason } from './types.js';
+import type { UnknownReason } from '../../vocabulary/gateway.js';
 import { isJsonObject } from './wire-values.js';
 
 /** A response body that is a JSON object, or why the exchange gave none. */

@@ -3,8 +3,8 @@ import {
   CONTROL_CHARACTERS,
   SIGN_SEPARATORS,
   unsignableTextRule,
-} from '../../workflows/request.js';
-import type { SignMode } from './types.js';
+} from '../../vocabulary/payout-request.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 
 /** A field value as it goes on the wire (request) or came off it (response, callback). */
 export type WireValue = string | number | boolean | null | undefined | readonly unknown[] | object;

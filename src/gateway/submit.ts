@@ -1,12 +1,16 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import type { PayoutRequest } from '../payout/request.js';
+import type { PayoutRequest } from '../client/request.js';
 import type { GatewayConfig } from './config.js';
 import { buildCreateRequest } from './create-request.js';
 import { quoteReceived } from './detail.js';
 import { readJsonObject } from './response.js';
 import { exchange } from './transport.js';
-import { KNOWN_REJECTION_CODES, type RejectionCode, type SubmitOutcome } from './types.js';
+import {
+  KNOWN_REJECTION_CODES,
+  type RejectionCode,
+  type SubmitOutcome,
+} from '../../vocabulary/gateway.js';
 import { isJsonObject, parseWireId } from './wire-values.js';
 
 /** What {@link submitPayout} needs. */

@@ -1,5 +1,3 @@
-import type { GatewayPayoutState } from './types.js';
-
 /**
  * A non-negative integer received as a JSON number or a string of digits, as a number; anything
  * else (decimals, signs, blanks, unsafe integers) is `undefined`.
@@ -21,21 +19,6 @@ export function parseWireId(value: unknown): string | undefined {
   if (typeof text !== 'string' || text.length === 0 || text.length > 64) return undefined;
   // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(text) || text.trim() !== text ? undefined : text;
-}
-
-const STATES: Readonly<Record<number, GatewayPayoutState>> = {
-  0: 'scheduled',
-  1: 'pending',
-  2: 'processing',
-  3: 'success',
-  4: 'cancelled',
-  5: 'failed',
-  6: 'under-review',
-};
-
-/** The state a status code names; a code the docs do not list is `unknown-status`, never final. */
-export function gatewayStateOf(statusCode: number): GatewayPayoutState {
-  return STATES[statusCode] ?? 'unknown-status';
 }
 
 /** Every received field as text, as it was signed: `null` as "", objects as compact JSON. */

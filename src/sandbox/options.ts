@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ValidationError, toFieldIssues } from '../errors.js';
-import type { SignMode } from '../gateway/types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 import type { SandboxClock } from './clock.js';
 import { demoRules } from './demo-rules.js';
 import type { SandboxLogger } from './logger.js';

@@ -1,4 +1,4 @@
-import { issueLines } from '../../workflows/field-issues.js';
+import { issueLines } from '../../vocabulary/issues.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { SandboxEngine } from './engine.js';

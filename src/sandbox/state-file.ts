@@ -3,7 +3,7 @@
  * the new content goes to a temp file in the same directory, is flushed to disk, then renamed
  * over the old one.
  */
-import { issueLines } from '../../workflows/field-issues.js';
+import { issueLines } from '../../vocabulary/issues.js';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

@@ -7,8 +7,8 @@ import {
   type PayoutGateway,
 } from '../../activities/index.js';
 import { ValidationError } from '../../src/errors.js';
-import type { QueryOutcome, SubmitOutcome } from '../../src/gateway/types.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 
 const request: PayoutRequest = {
   merchantOrderId: 'ORDER-1',

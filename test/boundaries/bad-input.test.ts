@@ -12,7 +12,7 @@ import { startCallbackReceiver, type CallbackReceiver } from '../../src/callback
 import { createPayoutClient, ValidationError } from '../../src/client/index.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
-import type { PayoutNotification } from '../../src/gateway/types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { parseOperatorDecision } from '../../workflows/decisions.js';
 import { referenceHmac, referenceMd5 } from '../gateway/helpers/independent-sign.js';
 import { createMemoryLogger } from '../support/logger.js';
@@ -136,17 +136,25 @@ const BAD_PAYOUTS: readonly (readonly [unknown, string, string])[] = [
   [req({ province: 'He&Bei' }), 'province', 'must not contain & or ='],
   [req({ city: 'Bei\tjing' }), 'city', 'control characters'],
   [req({ city: long(65) }), 'city', 'at most 64 characters'],
-  [req({ notify_url: 'https://attacker.example/cb' }), 'notify_url', 'Unrecognized key'],
-  [req({ sign: '695a96dbbca3cbab917ccba7471425ee' }), 'sign', 'Unrecognized key'],
-  [req({ platformId: 'PF0003' }), 'platformId', 'Unrecognized key'],
-  [req({ amount: '50000' }), 'amount', 'Unrecognized key'],
-  [JSON.parse('{"__proto__":{"amountCents":1}}') as unknown, '__proto__', 'Unrecognized key'],
-  [{ request: VALID }, 'request', 'Unrecognized key'],
-  [null, '(root)', 'expected object'],
-  [undefined, '(root)', 'expected object'],
-  [[VALID], '(root)', 'expected object'],
-  [JSON.stringify(VALID), '(root)', 'expected object'],
-  [42, '(root)', 'expected object'],
+  [
+    req({ notify_url: 'https://attacker.example/cb' }),
+    'notify_url',
+    'not a field of a payout request',
+  ],
+  [req({ sign: '695a96dbbca3cbab917ccba7471425ee' }), 'sign', 'not a field of a payout request'],
+  [req({ platformId: 'PF0003' }), 'platformId', 'not a field of a payout request'],
+  [req({ amount: '50000' }), 'amount', 'not a field of a payout request'],
+  [
+    JSON.parse('{"__proto__":{"amountCents":1}}') as unknown,
+    '__proto__',
+    'not a field of a payout request',
+  ],
+  [{ request: VALID }, 'request', 'not a field of a payout request'],
+  [null, '(request)', 'an object'],
+  [undefined, '(request)', 'an object'],
+  [[VALID], '(request)', 'an object'],
+  [JSON.stringify(VALID), '(request)', 'an object'],
+  [42, '(request)', 'an object'],
 ];
 
 describe('startPayout refuses bad input before anything starts', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
-import type { PayoutNotification } from '../../src/gateway/types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { testConfig, TEST_SECRET } from '../gateway/helpers/config.js';
 
 /** A Temporal client that records signals, with `signal` and `result` as the test says. */

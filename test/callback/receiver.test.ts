@@ -9,7 +9,7 @@ import {
 import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
-import type { PayoutNotification } from '../../src/gateway/types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { createMemoryLogger } from '../support/logger.js';
 
 const SECRET = 'ThisIsYourSecretKey123';

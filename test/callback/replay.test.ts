@@ -12,7 +12,7 @@ import {
 } from '../../src/callback/receiver.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
-import type { PayoutNotification } from '../../src/gateway/types.js';
+import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { TEST_SECRET, testConfig } from '../gateway/helpers/config.js';
 import { createMemoryLogger } from '../support/logger.js';
 

@@ -27,7 +27,7 @@ import {
   parseGatewayConfig,
   type GatewayConfig,
 } from '../../src/gateway/config.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 import { DEMO_RULE_INPUTS } from '../../src/sandbox/demo-rules.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';

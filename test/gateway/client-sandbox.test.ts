@@ -9,8 +9,8 @@ import {
   parseGatewayConfig,
   type GatewayConfig,
 } from '../../src/gateway/config.js';
-import type { SignMode } from '../../src/gateway/types.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 import { DEMO_RULE_INPUTS } from '../../src/sandbox/demo-rules.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { CallbackReceiver, waitFor } from '../sandbox/support.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import type { GatewayConfig } from '../../src/gateway/config.js';
 import { buildCreateRequest, wireCreateRequestSchema } from '../../src/gateway/create-request.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 import { TEST_SECRET, testConfig } from './helpers/config.js';
 import { referenceCanonical, referenceHmac, referenceMd5 } from './helpers/independent-sign.js';
 

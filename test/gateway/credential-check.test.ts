@@ -13,7 +13,7 @@ import {
   checkGatewayCredentials,
   type CredentialCheckResult,
 } from '../../src/gateway/credential-check.js';
-import type { SignMode } from '../../src/gateway/types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { createMemoryLogger } from '../support/logger.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 import { payoutWorkflowId } from '../../workflows/api.js';
 import { parsePayoutWorkflowInput } from '../../workflows/input.js';
 

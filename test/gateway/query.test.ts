@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { createGatewayDispatcher } from '../../src/gateway/client.js';
 import { type QueryPayoutInput, queryPayout } from '../../src/gateway/query.js';
-import type { GatewayOrder } from '../../src/gateway/types.js';
+import type { GatewayOrder } from '../../vocabulary/gateway.js';
 import { TEST_SECRET, TEST_TOKEN, testConfig } from './helpers/config.js';
 import {
   type ReceivedRequest,

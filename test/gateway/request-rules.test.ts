@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { buildCreateRequest } from '../../src/gateway/create-request.js';
-import { parsePayoutRequest, type PayoutRequest } from '../../src/payout/request.js';
+import { parsePayoutRequest, type PayoutRequest } from '../../src/client/request.js';
 import { testConfig } from './helpers/config.js';
 
 const REQUEST: PayoutRequest = {

@@ -7,7 +7,7 @@ import { ValidationError } from '../../src/errors.js';
 import { createGatewayDispatcher } from '../../src/gateway/client.js';
 import type { GatewayConfig } from '../../src/gateway/config.js';
 import { submitPayout } from '../../src/gateway/submit.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 import { TEST_SECRET, testConfig } from './helpers/config.js';
 import {
   type ReceivedRequest,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { receivedSignMode, verifySign } from '../../src/gateway/sign.js';
-import type { SignMode } from '../../src/gateway/types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 import { ManualClock } from '../../src/sandbox/clock.js';
 import type { ScenarioInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { SignMode } from '../../src/gateway/types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { MERCHANT, TestHttp, createFields, signedBody, type TestMerchant } from './support.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { receivedSignMode, verifySign, type WireValue } from '../../src/gateway/sign.js';
-import type { SignMode } from '../../src/gateway/types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 import { ManualClock } from '../../src/sandbox/clock.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { MERCHANT, TestHttp, createFields, signedBody, type TestMerchant } from './support.js';

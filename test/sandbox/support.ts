@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { sign, type WireValue } from '../../src/gateway/sign.js';
-import type { SignMode } from '../../src/gateway/types.js';
+import type { SignMode } from '../../vocabulary/gateway.js';
 import { DEFAULT_MERCHANT } from '../../src/sandbox/options.js';
 
 export interface TestMerchant {

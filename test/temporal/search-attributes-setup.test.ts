@@ -19,10 +19,17 @@ describe('ensurePayoutSearchAttributes', () => {
     expect(Object.keys(await custom())).not.toContain('PayoutStatus');
 
     const added = await ensurePayoutSearchAttributes(env.connection, 'default');
-    expect(added.sort()).toEqual(['AmountCents', 'MerchantOrderId', 'PayoutStatus', 'PlatformId']);
-    expect(Object.keys(await custom())).toEqual(
-      expect.arrayContaining(['AmountCents', 'MerchantOrderId', 'PayoutStatus', 'PlatformId']),
-    );
+    const all = [
+      'AmountCents',
+      'MerchantOrderId',
+      'PayoutEscalation',
+      'PayoutReviewSince',
+      'PayoutStatus',
+      'PayoutWaitingUntil',
+      'PlatformId',
+    ];
+    expect(added.sort()).toEqual(all);
+    expect(Object.keys(await custom())).toEqual(expect.arrayContaining(all));
 
     await expect(ensurePayoutSearchAttributes(env.connection, 'default')).resolves.toEqual([]);
   });

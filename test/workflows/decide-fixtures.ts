@@ -1,5 +1,10 @@
 import type { SubmitResult } from '../../activities/types.js';
-import type { GatewayPayoutState, QueryOutcome, SubmitOutcome } from '../../src/gateway/types.js';
+import {
+  statusCodeOf,
+  type GatewayPayoutState,
+  type QueryOutcome,
+  type SubmitOutcome,
+} from '../../vocabulary/gateway.js';
 import type { CallbackSignalPayload, SubmitOrigin } from '../../workflows/api.js';
 import { decide, type PayoutCommand, type PayoutHappening } from '../../workflows/decide.js';
 import {
@@ -17,16 +22,9 @@ export const HOUR = 60 * MINUTE;
 export const IDENTITY = { merchantOrderId: 'ORDER-1', platformId: 'PF0002', amountCents: 50_000 };
 export const OPERATOR = { operatorId: 'op-7', reason: 'checked with the gateway' };
 
-export const STATUS_CODES: Record<GatewayPayoutState, number> = {
-  scheduled: 0,
-  pending: 1,
-  processing: 2,
-  success: 3,
-  cancelled: 4,
-  failed: 5,
-  'under-review': 6,
-  'unknown-status': 9,
-};
+/** The code a query reports for `state` (9 stands for a code the gateway does not document). */
+export const codeOf = (state: GatewayPayoutState): number =>
+  state === 'unknown-status' ? 9 : statusCodeOf(state);
 
 /** A policy with overrides, validated as the workflow validates it. */
 export function policyWith(overrides: Record<string, unknown>): PayoutPolicy {
@@ -63,7 +61,7 @@ export function order(
     payoutClId: IDENTITY.merchantOrderId,
     platformId: IDENTITY.platformId,
     state,
-    statusCode: STATUS_CODES[state],
+    statusCode: codeOf(state),
     amountCents: IDENTITY.amountCents,
     ...over,
   };
@@ -102,7 +100,7 @@ export function notification(
     payoutClId: IDENTITY.merchantOrderId,
     platformId: IDENTITY.platformId,
     state,
-    statusCode: STATUS_CODES[state],
+    statusCode: codeOf(state),
     amountCents: IDENTITY.amountCents,
     ...over,
   };

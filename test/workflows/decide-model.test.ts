@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SubmitResult } from '../../activities/types.js';
-import type { GatewayPayoutState, QueryOutcome, SubmitOutcome } from '../../src/gateway/types.js';
-import { finalOutcome } from '../../workflows/answers.js';
+import type { GatewayPayoutState, QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
+import { finalOutcome } from '../../vocabulary/gateway.js';
 import { decide, type PayoutCommand, type PayoutEvent } from '../../workflows/decide.js';
 import { parseOperatorDecision } from '../../workflows/decisions.js';
 import { parsePayoutPolicy } from '../../workflows/policy.js';
 import { initialState, type PayoutState } from '../../workflows/state.js';
-import { IDENTITY, MINUTE, STATUS_CODES, T0, policyWith } from './decide-fixtures.js';
+import { IDENTITY, MINUTE, T0, codeOf, policyWith } from './decide-fixtures.js';
 
 /**
  * The decision function against a model of the gateway: the gateway's own records are the truth
@@ -114,7 +114,7 @@ class World {
       payoutClId: IDENTITY.merchantOrderId,
       platformId: IDENTITY.platformId,
       state,
-      statusCode: state === 'unknown-status' ? 9 : STATUS_CODES[state],
+      statusCode: codeOf(state),
       amountCents: o.amountCents,
     };
   }

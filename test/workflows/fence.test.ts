@@ -38,25 +38,32 @@ describe('the workflow fence', () => {
     ]);
   });
 
-  it('lint allows type imports from src/ and activities/, and the workflow SDK', async () => {
+  it('lint allows the vocabulary, type imports from src/ and activities/, and the workflow SDK', async () => {
     const messages = await lintAsWorkflow(
       [
-        "import type { SubmitOutcome } from '../src/gateway/types.js';",
+        "import { finalOutcome, type SubmitOutcome } from '../vocabulary/gateway.js';",
+        "import type { GatewayConfig } from '../src/gateway/config.js';",
         "import type { PayoutActivities } from '../activities/types.js';",
         "import { proxyActivities } from '@temporalio/workflow';",
         'export const acts = proxyActivities<PayoutActivities>({ startToCloseTimeout: 1000 });',
-        'export type Outcome = SubmitOutcome;',
+        'export type Outcome = SubmitOutcome | GatewayConfig;',
+        'export const final = finalOutcome;',
       ].join('\n'),
     );
     expect(messages).toEqual([]);
   });
 
-  it('the payout workflows bundle for the deterministic sandbox', async () => {
+  it('the payout workflows bundle for the deterministic sandbox, without zod', async () => {
     const bundle = await bundleWorkflowCode({
       workflowsPath: `${projectRoot}workflows/index.ts`,
       ...quiet,
     });
-    expect(bundle.code).toContain('payoutWorkflow');
+    // Both workflows the worker registers are in it, and no validation library: small checks
+    // (vocabulary/, workflows/decisions.ts, workflows/policy.ts) validate inside a workflow.
+    expect(bundle.code).toMatch(/payoutWorkflow/);
+    expect(bundle.code).toMatch(/payoutDisputeWorkflow/);
+    expect(bundle.code).not.toMatch(/node_modules\/zod\//);
+    expect(bundle.code).toMatch(/vocabulary\/gateway\.ts/);
   });
 
   it('the bundler refuses a workflow that imports Node built-ins', async () => {

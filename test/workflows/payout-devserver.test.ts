@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayPayoutState } from '../../src/gateway/types.js';
+import type { GatewayPayoutState } from '../../vocabulary/gateway.js';
 import { payoutCallbackSignal, payoutStatusQuery } from '../../workflows/api.js';
 import {
   AmountCentsKey,

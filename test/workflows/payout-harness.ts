@@ -5,8 +5,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { PayoutActivities, SubmitPayoutInput, SubmitResult } from '../../activities/types.js';
-import type { QueryOutcome, SubmitOutcome } from '../../src/gateway/types.js';
-import type { PayoutRequest } from '../../src/payout/request.js';
+import type { QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
+import type { PayoutRequest } from '../../src/client/request.js';
 import {
   AmountCentsKey,
   MerchantOrderIdKey,

@@ -6,7 +6,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayPayoutState } from '../../src/gateway/types.js';
+import type { GatewayPayoutState } from '../../vocabulary/gateway.js';
 import {
   AmountCentsKey,
   MerchantOrderIdKey,
@@ -325,9 +325,7 @@ describe('payoutWorkflow: what the Web UI shows', () => {
     const gateway = new ScriptedGateway([unknown()], [notFound()]);
     await harness.run(gateway, async (ctx) => {
       const handle = await lost(ctx, gateway);
-      const meta = (await handle.query('__temporal_workflow_metadata')) as {
-        currentDetails?: string;
-      };
+      const meta = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
       const details = meta.currentDetails ?? '';
       expect(details).toContain('**NEEDS_REVIEW** since');
       expect(details).toContain('not-found-after-unknown-submit');

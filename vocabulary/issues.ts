@@ -8,7 +8,7 @@ export interface FieldIssue {
 
 /**
  * Turns zod issues into field/rule pairs, `root` naming the whole value. Messages come from our
- * schemas, which never echo input. Pure, so workflows and runtime code share it.
+ * schemas, which never echo input.
  */
 export function fieldIssues(
   error: z.ZodError,
@@ -21,7 +21,12 @@ export function fieldIssues(
   }));
 }
 
-/** The same issues as `field: rule` lines. */
+/** Issues as `field: rule` lines. */
+export function issueText(issues: readonly FieldIssue[]): string[] {
+  return issues.map((i) => `${i.field}: ${i.rule}`);
+}
+
+/** The same zod issues as `field: rule` lines. */
 export function issueLines(error: z.ZodError, options: { root?: string } = {}): string[] {
-  return fieldIssues(error, options).map((i) => `${i.field}: ${i.rule}`);
+  return issueText(fieldIssues(error, options));
 }

@@ -1,6 +1,7 @@
 /**
- * The gateway's answers, as typed outcomes. These types are shared by the gateway client, the
- * activities and the workflow (which imports them as types only).
+ * The gateway's vocabulary, in one place: states and status codes, the codes the rules turn on,
+ * what is final and what a rejection is, and the typed outcomes of its calls. Pure: the
+ * workflows, activities, the gateway client, the client library and the sandbox all import it.
  */
 
 /** How the payout is signed; see docs/gateway.md. */
@@ -9,6 +10,26 @@ export type SignMode = 'md5' | 'md5-key' | 'hmac-sha256';
 /** Error codes that mean the gateway refused the create call and most likely created nothing. */
 export const KNOWN_REJECTION_CODES = ['0004', '0012', '0018'] as const;
 export type RejectionCode = (typeof KNOWN_REJECTION_CODES)[number];
+
+/** The gateway's error codes that matter to the rules (docs/gateway.md, "Error codes seen"). */
+export const GatewayCode = {
+  /** The call was accepted: never that money moved. */
+  Accepted: '0000',
+  /** Our sign did not verify: a configuration problem, not a refusal of the payout. */
+  SignatureRejected: '0004',
+  /** Our query token was refused: a configuration problem. */
+  AuthorizationRejected: '0006',
+  /** The single-order query form's "no such order". */
+  NoSuchOrder: '0050',
+} as const;
+
+/** The service id of CNY bank-card payouts. */
+export const PAYOUT_SERVICE_ID = 'SVC0004';
+
+/** Whether `code` is one of the known rejections of a create call. */
+export function isRejectionCode(code: string): code is RejectionCode {
+  return (KNOWN_REJECTION_CODES as readonly string[]).includes(code);
+}
 
 /** Why a create or query call has no trustworthy answer. */
 export type UnknownReason =
@@ -41,12 +62,46 @@ export type GatewayPayoutState =
   | 'under-review'
   | 'unknown-status';
 
-/** States after which the gateway's outcome no longer changes. */
-export const FINAL_GATEWAY_STATES: readonly GatewayPayoutState[] = [
+/** The gateway's status codes 0-6 and the states they name. */
+export const STATUS_CODE_STATES = [
+  'scheduled',
+  'pending',
+  'processing',
   'success',
   'cancelled',
   'failed',
+  'under-review',
+] as const satisfies readonly GatewayPayoutState[];
+
+/** Every state, `unknown-status` included (for checks of untrusted input). */
+export const GATEWAY_STATES: readonly GatewayPayoutState[] = [
+  ...STATUS_CODE_STATES,
+  'unknown-status',
 ];
+
+/** The state a status code names; a code the docs do not list is `unknown-status`, never final. */
+export function gatewayStateOf(statusCode: number): GatewayPayoutState {
+  return STATUS_CODE_STATES[statusCode] ?? 'unknown-status';
+}
+
+/** The status code of a documented state (`unknown-status` has none: -1). */
+export function statusCodeOf(state: GatewayPayoutState): number {
+  return (STATUS_CODE_STATES as readonly string[]).indexOf(state);
+}
+
+/** The payout outcome a gateway state means: paid, not paid, or `null` while not final. */
+export function finalOutcome(
+  state: GatewayPayoutState | 'not-found',
+): 'SUCCEEDED' | 'FAILED' | null {
+  if (state === 'success') return 'SUCCEEDED';
+  if (state === 'cancelled' || state === 'failed') return 'FAILED';
+  return null;
+}
+
+/** Whether the gateway's outcome no longer changes in `state` (3 success, 4 cancelled, 5 failed). */
+export function isFinalState(state: GatewayPayoutState): boolean {
+  return finalOutcome(state) !== null;
+}
 
 /** One order as the gateway reports it, after its sign and identity were checked. */
 export interface GatewayOrder {
