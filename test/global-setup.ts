@@ -1,3 +1,4 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { resolveTemporalBinaries, toExecutable } from '../src/temporal/provision.js';
@@ -6,16 +7,26 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalCliExecutable: ReturnType<typeof toExecutable>;
     temporalTestServerExecutable: ReturnType<typeof toExecutable>;
+    /** The payout workflows, bundled once for every test file that runs a worker. */
+    workflowBundleCode: string;
   }
 }
 
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
+
 /**
- * Finds or installs the Temporal binaries once for the whole suite (the first run on a fresh
- * machine installs them into `.tools/`), and hands their paths to the test files.
+ * Finds or installs the Temporal binaries once for the whole run (the first run on a fresh
+ * machine installs them into `.tools/`), bundles the payout workflows once, and hands both to
+ * the test files.
  */
-export default function setup(project: TestProject): void {
+export default async function setup(project: TestProject): Promise<void> {
   const projectRoot = fileURLToPath(new URL('..', import.meta.url));
   const binaries = resolveTemporalBinaries({ projectRoot, env: process.env });
   project.provide('temporalCliExecutable', toExecutable(binaries.cli));
   project.provide('temporalTestServerExecutable', toExecutable(binaries['test-server']));
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: `${projectRoot}workflows/index.ts`,
+    logger: quiet,
+  });
+  project.provide('workflowBundleCode', bundle.code);
 }

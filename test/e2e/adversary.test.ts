@@ -13,6 +13,7 @@ import {
   PlatformMismatchError,
   createPayoutClient,
 } from '../../src/client/index.js';
+import { createGatewayClient } from '../../src/gateway/client.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { PAYOUT_WORKFLOW_TYPE, payoutWorkflowId } from '../../workflows/api.js';
 import { E2E_MERCHANT, useE2e, type E2e } from './harness.js';
@@ -56,7 +57,7 @@ async function deleteRun(x: E2e, merchantOrderId: string, runId: string): Promis
         return error instanceof WorkflowNotFoundError ? true : undefined;
       }
     },
-    { timeoutMs: 60_000, intervalMs: 500 },
+    { timeoutMs: 150_000, intervalMs: 500 },
   );
 }
 
@@ -64,7 +65,7 @@ describe.concurrent('the gateway, not the workflow id, guards the create', () =>
   it(
     'a duplicate start after the closed run left retention follows the order: no second create',
     {
-      timeout: 90_000,
+      timeout: 200_000,
     },
     async ({ expect }) => {
       const x = e2e();
@@ -79,14 +80,24 @@ describe.concurrent('the gateway, not the workflow id, guards the create', () =>
     },
   );
 
-  it('the same after retention with another amount is a conflict: no create', async ({
+  it('an order the gateway holds with another amount is a conflict: no create', async ({
     expect,
   }) => {
     const x = e2e();
-    const { request, runId } = await succeeded(x, 'ADV-DELAMT-');
-    await deleteRun(x, request.merchantOrderId, runId);
+    // As after retention, or an order created behind the orchestrator's back.
+    const request = x.request('ADV-HELD-');
+    const direct = createGatewayClient({ config: x.gatewayConfig });
+    try {
+      expect(await direct.submitPayout(request)).toMatchObject({ kind: 'accepted' });
+    } finally {
+      await direct.close();
+    }
+    await eventually('the order to be paid', () =>
+      x.sandbox.order(request.merchantOrderId)?.statusName === 'success' ? true : undefined,
+    );
 
-    await x.start({ ...request, amountCents: request.amountCents + 100 });
+    const started = await x.start({ ...request, amountCents: request.amountCents + 100 });
+    expect(started.created).toBe(true);
     const view = await waitForStatus(x, request.merchantOrderId, 'NEEDS_REVIEW');
     expect(view.escalation).toMatchObject({ reason: 'conflict-mismatch', kind: 'conflict' });
     // The gateway's record stays visible: it paid, at the first amount.

@@ -30,7 +30,7 @@ let env: TestWorkflowEnvironment;
 let harness: Harness;
 
 beforeAll(async () => {
-  const { workflowBundle } = await prepareWorkflows();
+  const { workflowBundle } = prepareWorkflows();
   env = await startDevServerEnv();
   harness = new Harness(env, workflowBundle);
 });

@@ -2,8 +2,8 @@ import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/se
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
 import type { PayoutActivities, SubmitPayoutInput, SubmitResult } from '../../activities/types.js';
 import type { QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
 import type { PayoutRequest } from '../../src/client/request.js';
@@ -84,17 +84,14 @@ export class ScriptedGateway {
   }
 }
 
-/** Quiets the SDK's own logs (once per process) and bundles the payout workflows (once). */
-export async function prepareWorkflows(): Promise<{ workflowBundle: { code: string } }> {
+/** Quiets the SDK's own logs (once per process); the workflows come bundled by the global setup. */
+export function prepareWorkflows(): { workflowBundle: { code: string } } {
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
     // Already installed by an earlier test file in this process.
   }
-  const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
-  return {
-    workflowBundle: await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
-  };
+  return { workflowBundle: { code: inject('workflowBundleCode') } };
 }
 
 /**

@@ -46,7 +46,7 @@ let env: TestWorkflowEnvironment;
 let harness: Harness;
 
 beforeAll(async () => {
-  const { workflowBundle } = await prepareWorkflows();
+  const { workflowBundle } = prepareWorkflows();
   env = await startTimeSkippingEnv();
   await registerSearchAttributes(env);
   harness = new Harness(env, workflowBundle);

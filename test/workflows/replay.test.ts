@@ -8,7 +8,7 @@ import {
 } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 
 const dir = fileURLToPath(new URL('./histories/', import.meta.url));
 const files = readdirSync(dir)
@@ -29,13 +29,10 @@ const logger = new DefaultLogger('WARN');
  * against the current workflow code: a change that would break payouts already running fails here.
  */
 describe('replay of recorded payout histories', () => {
-  let current: WorkflowBundleWithSourceMap;
+  let current: { code: string };
   let incompatible: WorkflowBundleWithSourceMap;
   beforeAll(async () => {
-    current = await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-      logger,
-    });
+    current = { code: inject('workflowBundleCode') };
     incompatible = await bundleWorkflowCode({
       workflowsPath: fileURLToPath(
         new URL('./fixtures/incompatible-workflows.ts', import.meta.url),
