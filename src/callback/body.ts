@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PayoutOrchestratorError } from '../errors.js';
 
 /** A body over the receiver's limit: nothing more of it is collected. */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends PayoutOrchestratorError {
   constructor() {
-    super('body too large');
-    this.name = 'BodyTooLargeError';
+    super('body too large', { name: 'BodyTooLargeError', code: 'ERR_BODY_TOO_LARGE' });
   }
 }
 

@@ -2,11 +2,11 @@ import { PayoutOrchestratorError } from '../errors.js';
 
 /** No payout workflow exists for this merchant order id. */
 export class PayoutNotFoundError extends PayoutOrchestratorError {
-  readonly type = 'PayoutNotFoundError';
-  readonly code = 'ERR_PAYOUT_NOT_FOUND';
   constructor(readonly merchantOrderId: string) {
-    super(`No payout for merchant order ${merchantOrderId}`);
-    this.name = 'PayoutNotFoundError';
+    super(`No payout for merchant order ${merchantOrderId}`, {
+      name: 'PayoutNotFoundError',
+      code: 'ERR_PAYOUT_NOT_FOUND',
+    });
   }
 }
 
@@ -15,56 +15,54 @@ export class PayoutNotFoundError extends PayoutOrchestratorError {
  * payout would be refused by the gateway at best, or mistaken for the first one at worst.
  */
 export class PayoutConflictError extends PayoutOrchestratorError {
-  readonly type = 'PayoutConflictError';
-  readonly code = 'ERR_PAYOUT_CONFLICT';
   constructor(
     readonly merchantOrderId: string,
     readonly fields: readonly string[],
   ) {
     super(
       `Merchant order ${merchantOrderId} is already a payout with different ${fields.join(', ')}`,
+      { name: 'PayoutConflictError', code: 'ERR_PAYOUT_CONFLICT' },
     );
-    this.name = 'PayoutConflictError';
   }
 }
 
 /** The payout's workflow refused an operator decision; nothing changed. `rule` says why. */
 export class DecisionRejectedError extends PayoutOrchestratorError {
-  readonly type = 'DecisionRejectedError';
-  readonly code = 'ERR_DECISION_REJECTED';
   constructor(
     readonly merchantOrderId: string,
     readonly rule: string,
     message: string,
   ) {
-    super(`Decision for ${merchantOrderId} refused: ${message}`);
-    this.name = 'DecisionRejectedError';
+    super(`Decision for ${merchantOrderId} refused: ${message}`, {
+      name: 'DecisionRejectedError',
+      code: 'ERR_DECISION_REJECTED',
+    });
   }
 }
 
 /** The payout's workflow ended without a payout result (terminated, timed out, or failed). */
 export class PayoutWorkflowFailedError extends PayoutOrchestratorError {
-  readonly type = 'PayoutWorkflowFailedError';
-  readonly code = 'ERR_PAYOUT_WORKFLOW_FAILED';
   constructor(
     readonly merchantOrderId: string,
     readonly reason: string,
   ) {
-    super(`The workflow of payout ${merchantOrderId} ended without a result: ${reason}`);
-    this.name = 'PayoutWorkflowFailedError';
+    super(`The workflow of payout ${merchantOrderId} ended without a result: ${reason}`, {
+      name: 'PayoutWorkflowFailedError',
+      code: 'ERR_PAYOUT_WORKFLOW_FAILED',
+    });
   }
 }
 
 /** `waitForPayout` gave up before the payout became final; the payout goes on. */
 export class PayoutWaitTimeoutError extends PayoutOrchestratorError {
-  readonly type = 'PayoutWaitTimeoutError';
-  readonly code = 'ERR_PAYOUT_WAIT_TIMEOUT';
   constructor(
     readonly merchantOrderId: string,
     readonly timeoutMs: number,
   ) {
-    super(`Payout ${merchantOrderId} is not final after ${timeoutMs} ms; it goes on`);
-    this.name = 'PayoutWaitTimeoutError';
+    super(`Payout ${merchantOrderId} is not final after ${timeoutMs} ms; it goes on`, {
+      name: 'PayoutWaitTimeoutError',
+      code: 'ERR_PAYOUT_WAIT_TIMEOUT',
+    });
   }
 }
 
@@ -73,8 +71,6 @@ export class PayoutWaitTimeoutError extends PayoutOrchestratorError {
  * started here would be refused. Nothing was started.
  */
 export class PlatformMismatchError extends PayoutOrchestratorError {
-  readonly type = 'PlatformMismatchError';
-  readonly code = 'ERR_PLATFORM_MISMATCH';
   constructor(
     readonly platformId: string,
     readonly taskQueue: string,
@@ -82,15 +78,13 @@ export class PlatformMismatchError extends PayoutOrchestratorError {
   ) {
     super(
       `This client starts payouts for merchant ${platformId}, but the workers on task queue ${taskQueue} serve ${workerPlatforms.join(', ')}: check the client's platformId and the workers' GATEWAY_PLATFORM_ID. Nothing was started.`,
+      { name: 'PlatformMismatchError', code: 'ERR_PLATFORM_MISMATCH' },
     );
-    this.name = 'PlatformMismatchError';
   }
 }
 
 /** Temporal refused to start the payout's workflow; `reason` is the server's own words. */
 export class PayoutStartError extends PayoutOrchestratorError {
-  readonly type = 'PayoutStartError';
-  readonly code = 'ERR_PAYOUT_START';
   constructor(
     readonly merchantOrderId: string,
     readonly reason: string,
@@ -99,9 +93,9 @@ export class PayoutStartError extends PayoutOrchestratorError {
   ) {
     super(
       `Temporal refused to start payout ${merchantOrderId}: ${reason}${hint === null ? '' : `. ${hint}`}`,
+      { name: 'PayoutStartError', code: 'ERR_PAYOUT_START' },
       options,
     );
-    this.name = 'PayoutStartError';
   }
 
   /** Wraps a start failure with the server's reason and, where known, the fix. */

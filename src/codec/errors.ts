@@ -6,16 +6,14 @@ import { PayoutOrchestratorError } from '../errors.js';
  * running on data it cannot read.
  */
 export class PayloadCodecError extends PayoutOrchestratorError {
-  readonly type = 'PayloadCodecError';
   constructor(
     /** `ERR_PAYLOAD_CODEC_UNKNOWN_KEY`, `ERR_PAYLOAD_CODEC_DECRYPT` or `ERR_PAYLOAD_CODEC_MALFORMED`. */
-    readonly code:
+    code:
       'ERR_PAYLOAD_CODEC_UNKNOWN_KEY' | 'ERR_PAYLOAD_CODEC_DECRYPT' | 'ERR_PAYLOAD_CODEC_MALFORMED',
     message: string,
     /** The key id the payload names, when it names one. */
     readonly keyId?: string,
   ) {
-    super(message);
-    this.name = 'PayloadCodecError';
+    super(message, { name: 'PayloadCodecError', code });
   }
 }

@@ -5,6 +5,7 @@ import {
   unsignableTextRule,
 } from '../../vocabulary/payout-request.js';
 import type { SignMode } from '../../vocabulary/gateway.js';
+import { PayoutOrchestratorError } from '../errors.js';
 
 /** A field value as it goes on the wire (request) or came off it (response, callback). */
 export type WireValue = string | number | boolean | null | undefined | readonly unknown[] | object;
@@ -16,15 +17,15 @@ const UNSIGNED_FIELDS = new Set(['sign', 'sign_type']);
 const FIELDS_ALLOWING_SEPARATORS = new Set(['notify_url']);
 
 /** A value that cannot be signed unambiguously. Thrown before anything is sent. */
-export class UnsignableFieldError extends Error {
-  readonly type = 'UnsignableFieldError';
-  readonly code = 'ERR_UNSIGNABLE_FIELD';
+export class UnsignableFieldError extends PayoutOrchestratorError {
   constructor(
     readonly field: string,
     readonly rule: string,
   ) {
-    super(`Field ${field} cannot be signed: ${rule}`);
-    this.name = 'UnsignableFieldError';
+    super(`Field ${field} cannot be signed: ${rule}`, {
+      name: 'UnsignableFieldError',
+      code: 'ERR_UNSIGNABLE_FIELD',
+    });
   }
 }
 

@@ -2,13 +2,11 @@ import { PayoutOrchestratorError } from '../errors.js';
 
 /** An admin request about an order the sandbox cannot single out. */
 export class SandboxOrderError extends PayoutOrchestratorError {
-  readonly type = 'SandboxOrderError';
   constructor(
-    readonly code: 'ERR_SANDBOX_ORDER_NOT_FOUND' | 'ERR_SANDBOX_ORDER_AMBIGUOUS',
+    code: 'ERR_SANDBOX_ORDER_NOT_FOUND' | 'ERR_SANDBOX_ORDER_AMBIGUOUS',
     message: string,
   ) {
-    super(message);
-    this.name = 'SandboxOrderError';
+    super(message, { name: 'SandboxOrderError', code });
   }
 
   /** The HTTP status the admin API answers with. */
@@ -22,8 +20,6 @@ export class SandboxOrderError extends PayoutOrchestratorError {
  * to start rather than discard the orders in it; the message names the file and what is wrong.
  */
 export class SandboxStateError extends PayoutOrchestratorError {
-  readonly type = 'SandboxStateError';
-  readonly code = 'ERR_SANDBOX_STATE_FILE';
   constructor(
     readonly file: string,
     problem: string,
@@ -31,7 +27,7 @@ export class SandboxStateError extends PayoutOrchestratorError {
     super(
       `Sandbox state file ${file} ${problem}. The sandbox does not discard saved orders: ` +
         'repair the file, or move it away to start empty.',
+      { name: 'SandboxStateError', code: 'ERR_SANDBOX_STATE_FILE' },
     );
-    this.name = 'SandboxStateError';
   }
 }

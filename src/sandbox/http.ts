@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PayoutOrchestratorError } from '../errors.js';
 import type { Answer } from './record.js';
 import type { Fault } from './scenario.js';
 
@@ -6,9 +7,10 @@ import type { Fault } from './scenario.js';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /** A body too large to read. */
-export class BodyTooLargeError extends Error {
-  readonly type = 'BodyTooLargeError';
-  readonly code = 'ERR_BODY_TOO_LARGE';
+export class BodyTooLargeError extends PayoutOrchestratorError {
+  constructor() {
+    super('Request body too large', { name: 'BodyTooLargeError', code: 'ERR_BODY_TOO_LARGE' });
+  }
 }
 
 /** Reads the whole request body as UTF-8 text. */
@@ -17,7 +19,7 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('Request body too large');
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -1,6 +1,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { PayoutOrchestratorError } from '../errors.js';
 
 /**
  * Finds or installs the two Temporal binaries the project runs: the `temporal` CLI (dev server
@@ -64,9 +65,7 @@ const EXECUTABLE_NAMES: Record<BinaryKind, string> = {
 };
 
 /** Raised when no place had the binary and the SDK download is switched off. */
-export class TemporalBinaryNotFoundError extends Error {
-  readonly type = 'TemporalBinaryNotFoundError';
-  readonly code = 'ERR_TEMPORAL_BINARY_NOT_FOUND';
+export class TemporalBinaryNotFoundError extends PayoutOrchestratorError {
   constructor(
     readonly kind: BinaryKind,
     readonly looked: readonly string[],
@@ -74,8 +73,8 @@ export class TemporalBinaryNotFoundError extends Error {
     super(
       `No working ${EXECUTABLE_NAMES[kind]} binary. Looked in:\n${looked.map((l) => `  - ${l}`).join('\n')}\n` +
         `Set ${BINARY_ENV_VARS[kind]} to a working binary, or allow the SDK download (TEMPORAL_SDK_DOWNLOAD=true) on a machine with internet.`,
+      { name: 'TemporalBinaryNotFoundError', code: 'ERR_TEMPORAL_BINARY_NOT_FOUND' },
     );
-    this.name = 'TemporalBinaryNotFoundError';
   }
 }
 

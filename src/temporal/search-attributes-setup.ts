@@ -1,6 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
+import { PayoutOrchestratorError } from '../errors.js';
 
 // CommonJS package: its namespace comes through the default export under Node's ESM loader.
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
@@ -12,12 +13,12 @@ const TYPES: Record<string, number> = {
 };
 
 /** Raised when a name is already registered with another type: it must be fixed by hand. */
-export class SearchAttributeTypeConflictError extends Error {
-  readonly type = 'SearchAttributeTypeConflictError';
-  readonly code = 'ERR_SEARCH_ATTRIBUTE_TYPE_CONFLICT';
+export class SearchAttributeTypeConflictError extends PayoutOrchestratorError {
   constructor(readonly names: readonly string[]) {
-    super(`Search attributes registered with another type: ${names.join(', ')}`);
-    this.name = 'SearchAttributeTypeConflictError';
+    super(`Search attributes registered with another type: ${names.join(', ')}`, {
+      name: 'SearchAttributeTypeConflictError',
+      code: 'ERR_SEARCH_ATTRIBUTE_TYPE_CONFLICT',
+    });
   }
 }
 
