@@ -1,4 +1,5 @@
 import type { PayoutRequest } from '../src/client/request.js';
+import type { ActionOutcome, Difference } from '../workflows/reconciliation-api.js';
 import type { QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
 
 /** Input of {@link PayoutActivities.submitPayout}. */
@@ -52,4 +53,36 @@ export interface PayoutActivities {
    * not verify are returned, since retrying cannot change them.
    */
   queryPayoutStatus: (input: QueryPayoutStatusInput) => Promise<QueryOutcome>;
+}
+
+/**
+ * The reconciliation activities (activities/reconcile.ts): comparing reads only the gateway and
+ * Temporal's visibility; acting opens disputes and asks running payouts to check now.
+ */
+export interface ReconciliationActivities {
+  /**
+   * Lists the gateway's orders created in `[from, to]` (ISO 8601) and compares each with its
+   * payout, then asks the gateway about every SUCCEEDED payout started in the window that the
+   * listing lacks. Retryable when the gateway gives no usable page.
+   */
+  compareGatewayWindow: (input: {
+    readonly platformId: string;
+    readonly from: string;
+    readonly to: string;
+  }) => Promise<{
+    readonly gatewayOrders: number;
+    readonly payoutsCompared: number;
+    readonly differences: readonly Difference[];
+  }>;
+  /** Asks the gateway about running payouts started before `startedBefore` (at most `limit`). */
+  checkStalePayouts: (input: {
+    readonly platformId: string;
+    readonly startedBefore: string;
+    readonly limit: number;
+  }) => Promise<{ readonly checked: number; readonly differences: readonly Difference[] }>;
+  /** Opens a dispute or asks for a check for each difference that calls for one. */
+  actOnDifferences: (input: {
+    readonly platformId: string;
+    readonly differences: readonly Difference[];
+  }) => Promise<readonly ActionOutcome[]>;
 }

@@ -5,6 +5,8 @@ import { GATEWAY_CONFIG_KEYS } from './gateway/config-keys.js';
 import { STACK_CONFIG_KEYS } from './stack/config.js';
 import { TEMPORAL_CONFIG_KEYS } from './temporal/connection-config.js';
 import { WORKER_CONFIG_KEYS } from './worker/config.js';
+import { documentedKeys } from './config-keys.js';
+import { RECONCILE_CONFIG_KEYS } from './reconcile/config.js';
 
 /** One documented environment key. */
 export interface DocumentedKey {
@@ -36,6 +38,7 @@ export const README_CONFIG_SECTIONS: Readonly<Record<string, readonly Documented
   gateway: GATEWAY_CONFIG_KEYS,
   temporal: TEMPORAL_CONFIG_KEYS,
   worker: WORKER_CONFIG_KEYS,
+  reconcile: documentedKeys(RECONCILE_CONFIG_KEYS),
   callback: CALLBACK_CONFIG_KEYS,
   codec: PAYLOAD_CODEC_CONFIG_KEYS,
   'codec-server': CODEC_SERVER_CONFIG_KEYS,

@@ -1,9 +1,11 @@
 /**
- * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_*, TEMPORAL_* and
- * PAYLOAD_CODEC* from the environment, checks the gateway credentials, connects to Temporal
- * (local, self-hosted with mTLS, or Temporal Cloud), and runs until SIGINT or SIGTERM, finishing
- * the tasks in hand before it exits. Every payload it writes is encrypted (src/codec/).
+ * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_*, TEMPORAL_*,
+ * PAYLOAD_CODEC* and RECONCILE_* from the environment, checks the gateway credentials, connects
+ * to Temporal (local, self-hosted with mTLS, or Temporal Cloud), keeps the reconciliation
+ * schedule in line with its settings, and runs until SIGINT or SIGTERM, finishing the tasks in
+ * hand before it exits. Every payload it writes is encrypted (src/codec/).
  */
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import {
   describePayloadCodecConfig,
@@ -16,6 +18,8 @@ import { createGatewayClient, createGatewayDispatcher } from './gateway/client.j
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { checkGatewayCredentials } from './gateway/credential-check.js';
 import { createConsoleLogger } from './log.js';
+import { parseReconcileConfig } from './reconcile/config.js';
+import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
 import { parseLogLevel } from './worker/config.js';
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const codecConfig = parsePayloadCodecConfig(process.env);
+  const reconcileConfig = parseReconcileConfig(process.env);
   if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
   Runtime.install({
     // WARN by default: INFO would print the workflow bundler's output at every start.
@@ -48,6 +53,22 @@ async function main(): Promise<void> {
         gateway,
         dataConverter: payoutDataConverter(codecConfig),
       });
+      if (reconcileConfig.everyMs !== null) {
+        const client = new Client({
+          connection,
+          namespace: temporalConfig.namespace,
+          dataConverter: payoutDataConverter(codecConfig),
+        });
+        const created = await ensureReconciliationSchedule(client, {
+          platformId: gatewayConfig.platformId,
+          taskQueue: temporalConfig.taskQueue,
+          everyMs: reconcileConfig.everyMs,
+          staleAfterMs: reconcileConfig.staleAfterMs,
+        });
+        log.info(created ? 'reconciliation schedule created' : 'reconciliation schedule updated', {
+          every: reconcileConfig.everyMs,
+        });
+      }
       log.info('worker running', {
         temporal: temporalConfig.address,
         namespace: temporalConfig.namespace,

@@ -4,13 +4,16 @@ import {
   defineSignal,
   defineUpdate,
   ApplicationFailure,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { GatewayPayoutState } from '../vocabulary/gateway.js';
+import { yuan } from './answers.js';
 import {
   MerchantOrderIdKey,
+  PayoutEscalationKey,
   PayoutFailureType,
   PayoutStatusKey,
   PlatformIdKey,
@@ -18,10 +21,11 @@ import {
 } from './api.js';
 
 /**
- * A dispute: verified news (a signed callback, a reconciliation query) that contradicts a
- * payout's final state. The payout's own workflow is closed; the dispute keeps both sides in
- * front of an operator, listed with the stuck payouts under `PayoutStatus="NEEDS_REVIEW"`, until
- * one resolves it.
+ * A dispute: verified news (a signed callback, a reconciliation's listing) that contradicts what
+ * our records say of an order whose payout workflow no longer follows it: a final payout the
+ * gateway reports otherwise, an order no payout knows, a payout whose workflow ended without a
+ * result. The dispute keeps both sides in front of an operator, listed with the stuck payouts
+ * under `PayoutStatus="NEEDS_REVIEW"` (its reason in `PayoutEscalation`), until one resolves it.
  */
 
 /** The workflow type name. */
@@ -32,9 +36,32 @@ export function disputeWorkflowId(platformId: string, merchantOrderId: string): 
   return `payout-dispute:${platformId}:${merchantOrderId}`;
 }
 
-/** What contradicts the final state. */
+/** Why a dispute was opened (also its `PayoutEscalation` while open). */
+export type DisputeReason =
+  /** A final payout, and verified news of another outcome, payout_id or amount. */
+  | 'final-contradicted'
+  /** A final payout, and the gateway still reports the order as not final: it may yet change. */
+  | 'final-gateway-pending'
+  /** The gateway holds an order under our merchant that no payout workflow knows. */
+  | 'unknown-order'
+  /** The payout's workflow ended without a result (terminated, timed out): nobody follows it. */
+  | 'abandoned'
+  /** A SUCCEEDED payout whose order the gateway does not find. */
+  | 'missing-at-gateway';
+
+/** The dispute reasons, in words an operator reads at a glance. */
+export const DISPUTE_REASON_IN_WORDS: Readonly<Record<DisputeReason, string>> = {
+  'final-contradicted': 'the payout is final, but the gateway reports another outcome',
+  'final-gateway-pending': 'the payout is final, but the gateway still reports the order open',
+  'unknown-order': 'the gateway holds an order that no payout workflow knows',
+  abandoned: "the payout's workflow ended without a result: nobody follows this order",
+  'missing-at-gateway': 'the payout SUCCEEDED, but the gateway does not find the order',
+};
+
+/** What contradicts our records. */
 export interface DisputeNews {
   readonly source: 'callback' | 'reconciliation';
+  readonly reason: DisputeReason;
   readonly state: GatewayPayoutState | 'not-found';
   readonly payoutId: string | null;
   readonly amountCents: number | null;
@@ -44,7 +71,10 @@ export interface DisputeNews {
   readonly at: string;
 }
 
-/** Input of the dispute workflow: the final state as the payout recorded it, and the news. */
+/**
+ * Input of the dispute workflow: the final state as the payout recorded it (null when no payout
+ * workflow recorded one: see the news), and the news.
+ */
 export interface PayoutDisputeInput {
   readonly merchantOrderId: string;
   readonly platformId: string;
@@ -54,7 +84,7 @@ export interface PayoutDisputeInput {
     readonly gatewayState: GatewayPayoutState | null;
     /** ISO 8601. */
     readonly resolvedAt: string;
-  };
+  } | null;
   readonly news: DisputeNews;
 }
 
@@ -86,6 +116,13 @@ export const disputeQuery = defineQuery<PayoutDisputeView>('dispute');
 
 const MAX_NEWS = 100;
 
+/** Whether two pieces of news say the same thing (their time and wording aside). */
+export function sameNews(a: DisputeNews, b: DisputeNews): boolean {
+  const key = (n: DisputeNews) =>
+    `${n.source}|${n.reason}|${n.state}|${n.payoutId}|${n.amountCents}`;
+  return key(a) === key(b);
+}
+
 /** Waits for an operator to resolve the dispute; its result is the resolved view. */
 export async function payoutDisputeWorkflow(input: PayoutDisputeInput): Promise<PayoutDisputeView> {
   const news: DisputeNews[] = [input.news];
@@ -102,6 +139,7 @@ export async function payoutDisputeWorkflow(input: PayoutDisputeInput): Promise<
   const sa = workflowInfo().typedSearchAttributes;
   upsertSearchAttributes([
     { key: PayoutStatusKey, value: 'NEEDS_REVIEW' },
+    { key: PayoutEscalationKey, value: input.news.reason },
     ...(sa.get(MerchantOrderIdKey) === undefined
       ? [{ key: MerchantOrderIdKey, value: input.merchantOrderId }]
       : []),
@@ -110,12 +148,14 @@ export async function payoutDisputeWorkflow(input: PayoutDisputeInput): Promise<
       : []),
   ]);
   setHandler(disputeQuery, view);
+  setCurrentDetails(disputeDetails(view()));
   setHandler(disputeNewsSignal, (more) => {
-    // The same news again (a signal-with-start repeats its start's news) is not new.
-    const key = (n: DisputeNews) => `${n.source}|${n.state}|${n.payoutId}|${n.amountCents}`;
-    if (news.some((n) => key(n) === key(more))) return;
+    // The same news again (a signal-with-start repeats its start's news, reconciliation windows
+    // overlap) is not new.
+    if (news.some((n) => sameNews(n, more))) return;
     if (news.length < MAX_NEWS) news.push(more);
     else moreNews += 1;
+    setCurrentDetails(disputeDetails(view()));
   });
   setHandler(
     resolveDisputeUpdate,
@@ -150,6 +190,43 @@ export async function payoutDisputeWorkflow(input: PayoutDisputeInput): Promise<
     },
   );
   await condition(() => resolution !== null);
-  upsertSearchAttributes([{ key: PayoutStatusKey, value: input.final.status }]);
+  // Listed as what the payout was, or (no final to go back to) no longer as a payout at all.
+  upsertSearchAttributes([
+    { key: PayoutStatusKey, value: input.final?.status ?? null },
+    { key: PayoutEscalationKey, value: null },
+  ]);
+  setCurrentDetails(disputeDetails(view()));
   return view();
+}
+
+/** The dispute in markdown for the Web UI: both sides, and how to resolve it. */
+export function disputeDetails(view: PayoutDisputeView): string {
+  const first = view.news[0];
+  const lines = [
+    view.resolution === null
+      ? `**Dispute open** for \`${view.merchantOrderId}\``
+      : `**Dispute resolved** by ${view.resolution.operatorId} at ${view.resolution.at}: ${view.resolution.reason}`,
+  ];
+  if (first) lines.push(`**Why:** ${DISPUTE_REASON_IN_WORDS[first.reason]} (\`${first.reason}\`).`);
+  lines.push(
+    view.final === null
+      ? '**Our records:** no final payout result.'
+      : `**Our records:** ${view.final.status} at ${view.final.resolvedAt}, payout_id ${view.final.payoutId ?? 'none'}, gateway state ${view.final.gatewayState ?? 'none'}.`,
+  );
+  for (const n of view.news) {
+    const amount = n.amountCents === null ? '' : `, ${yuan(n.amountCents)}`;
+    lines.push(
+      `- ${n.at} ${n.source}: ${n.state}${n.payoutId === null ? '' : ` (payout_id ${n.payoutId}${amount})`}. ${n.detail}`,
+    );
+  }
+  if (view.moreNews > 0) lines.push(`- and ${view.moreNews} more`);
+  if (view.resolution === null) {
+    lines.push(
+      'Check the order with the gateway and the bank, put things right, then **Send an Update** → `resolveDispute`:',
+      '```json',
+      JSON.stringify({ operatorId: '<you>', reason: '<what you found and did>' }),
+      '```',
+    );
+  }
+  return lines.join('\n\n');
 }

@@ -4,3 +4,4 @@
  */
 export { payoutWorkflow } from './payout.js';
 export { payoutDisputeWorkflow } from './dispute.js';
+export { payoutReconciliationWorkflow } from './reconciliation.js';

@@ -317,6 +317,7 @@ class Payout {
     const result = this.state.result!;
     const news: DisputeNews = {
       source: 'callback',
+      reason: 'final-contradicted',
       state: command.news.state,
       payoutId: command.news.payoutId,
       amountCents: command.news.amountCents,

@@ -30,7 +30,8 @@ export function toCallbackSignalPayload(notification: PayoutNotification): Callb
  * Hands a verified callback to its payout's workflow as a signal. It never starts a payout: a
  * callback for an order we never started is `unknown-payout`. One for a payout that already
  * ended is `already-final` when it agrees with the final state, and `disputed` when it
- * contradicts it: a dispute workflow then holds both sides for an operator.
+ * contradicts it or the workflow ended without a result: a dispute workflow then holds both
+ * sides for an operator.
  */
 export function createTemporalDelivery(
   client: Client,
@@ -52,14 +53,19 @@ export function createTemporalDelivery(
       result = await handle.result();
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return 'unknown-payout';
-      // The workflow ended without a payout result (refused input, terminated): nothing to dispute.
-      if (error instanceof WorkflowFailedError) return 'already-final';
-      throw error;
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      // Ended without a payout result (terminated, timed out, refused input), yet the gateway
+      // signs news of an order under this id: nobody follows it any more.
+      result = null;
     }
-    const detail = contradiction(result, notification);
+    const detail =
+      result === null
+        ? `the payout's workflow ended without a result, but the gateway reports ${notification.state} for payout_id ${notification.payoutId}`
+        : contradiction(result, notification);
     if (detail === null) return 'already-final';
     const news: DisputeNews = {
       source: 'callback',
+      reason: result === null ? 'abandoned' : 'final-contradicted',
       state: notification.state,
       payoutId: notification.payoutId,
       amountCents: notification.amountCents,
@@ -67,14 +73,17 @@ export function createTemporalDelivery(
       at: new Date().toISOString(),
     };
     const input: PayoutDisputeInput = {
-      merchantOrderId: result.merchantOrderId,
-      platformId: result.platformId,
-      final: {
-        status: result.status,
-        payoutId: result.payoutId,
-        gatewayState: result.gatewayState,
-        resolvedAt: result.resolvedAt,
-      },
+      merchantOrderId: notification.payoutClId,
+      platformId,
+      final:
+        result === null
+          ? null
+          : {
+              status: result.status,
+              payoutId: result.payoutId,
+              gatewayState: result.gatewayState,
+              resolvedAt: result.resolvedAt,
+            },
       news,
     };
     await client.workflow.signalWithStart(PAYOUT_DISPUTE_WORKFLOW_TYPE, {

@@ -2,6 +2,7 @@ import { Agent, type Dispatcher } from 'undici';
 import type { PayoutRequest } from '../client/request.js';
 import { type CallbackVerification, verifyCallback } from './callback.js';
 import type { GatewayConfig } from './config.js';
+import { type ListOutcome, type ListPayoutsInput, listPayouts } from './list.js';
 import { type QueryPayoutInput, queryPayout } from './query.js';
 import { submitPayout } from './submit.js';
 import type { QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
@@ -14,6 +15,8 @@ export interface GatewayClient {
   submitPayout(request: PayoutRequest): Promise<SubmitOutcome>;
   /** One order query, never retried here. Throws `ValidationError` for unusable input. */
   queryPayout(input: QueryPayoutInput): Promise<QueryOutcome>;
+  /** One page of the orders created in a window (list form), never retried here. */
+  listPayouts(input: ListPayoutsInput): Promise<ListOutcome>;
   /** Verifies a callback body; pure, no I/O. */
   verifyCallback(body: unknown): CallbackVerification;
   /** Closes the dispatcher if the client created it; an injected one is the caller's to close. */
@@ -57,6 +60,7 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     platformId: config.platformId,
     submitPayout: (request) => submitPayout(request, { config, dispatcher, now }),
     queryPayout: (input) => queryPayout(input, { config, dispatcher }),
+    listPayouts: (input) => listPayouts(input, { config, dispatcher }),
     verifyCallback: (body) => verifyCallback(body, config),
     async close() {
       if (closed || !owned) return;

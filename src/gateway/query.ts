@@ -36,7 +36,8 @@ const queryInputSchema = z.object({
     .positive('must be positive'),
 });
 
-const envelopeSchema = z.looseObject({
+/** The envelope every query answer has. */
+export const envelopeSchema = z.looseObject({
   error_code: z.string(),
   error_msg: z.string().nullish(),
   data: z.unknown().optional(),
@@ -112,27 +113,9 @@ function pickOrder(
   input: QueryPayoutInput,
   config: GatewayConfig,
 ): QueryOutcome {
-  const orders: GatewayOrder[] = [];
-  for (const [index, item] of items.entries()) {
-    if (!isJsonObject(item)) return unavailable(`data item ${index} is not an object`);
-    // The sign first: nothing of an unverified order is trusted, not even its shape.
-    // Parsed JSON holds only JSON values, all of which are WireValues.
-    const fields = item as Record<string, WireValue>;
-    if (!verifySign(fields, config.secret, acceptedSignMode(item['sign_type'], config.signMode))) {
-      const sign = item['sign'];
-      return {
-        kind: 'bad-signature',
-        detail: `data item ${index}: ${typeof sign === 'string' ? 'sign does not verify' : 'no sign'}`,
-      };
-    }
-    const parsed = itemSchema.safeParse(item);
-    if (!parsed.success) {
-      const fields = toFieldIssues(parsed.error).map((i) => `${i.field}: ${i.rule}`);
-      return unavailable(`data item ${index}: ${fields.join('; ')}`);
-    }
-    orders.push(toOrder(parsed.data));
-  }
-
+  const verified = verifiedOrders(items, config);
+  if (!Array.isArray(verified)) return verified;
+  const orders: readonly GatewayOrder[] = verified;
   const ours = orders.filter((o) => o.payoutClId === input.merchantOrderId);
   const first = orders[0];
   if (ours.length === 0 && first !== undefined) {
@@ -166,6 +149,37 @@ function pickOrder(
   return { kind: 'found', order };
 }
 
+/**
+ * The orders of a `data` list, each verified by its sign and parsed; the first item that is not
+ * an object, does not verify or does not parse makes the whole answer unusable.
+ */
+export function verifiedOrders(
+  items: readonly unknown[],
+  config: GatewayConfig,
+): GatewayOrder[] | Extract<QueryOutcome, { kind: 'bad-signature' | 'unavailable' }> {
+  const orders: GatewayOrder[] = [];
+  for (const [index, item] of items.entries()) {
+    if (!isJsonObject(item)) return unavailable(`data item ${index} is not an object`);
+    // The sign first: nothing of an unverified order is trusted, not even its shape.
+    // Parsed JSON holds only JSON values, all of which are WireValues.
+    const fields = item as Record<string, WireValue>;
+    if (!verifySign(fields, config.secret, acceptedSignMode(item['sign_type'], config.signMode))) {
+      const sign = item['sign'];
+      return {
+        kind: 'bad-signature',
+        detail: `data item ${index}: ${typeof sign === 'string' ? 'sign does not verify' : 'no sign'}`,
+      };
+    }
+    const parsed = itemSchema.safeParse(item);
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error).map((i) => `${i.field}: ${i.rule}`);
+      return unavailable(`data item ${index}: ${issues.join('; ')}`);
+    }
+    orders.push(toOrder(parsed.data));
+  }
+  return orders;
+}
+
 function toOrder(fields: ParsedOrderFields & { readonly memo?: string | undefined }): GatewayOrder {
   return { ...orderCore(fields), ...(fields.memo === undefined ? {} : { memo: fields.memo }) };
 }
@@ -179,6 +193,6 @@ function mismatch(
   return { kind: 'mismatch', field, expected, actual: quoteReceived(actual, config) };
 }
 
-function unavailable(detail: string): QueryOutcome {
+function unavailable(detail: string): Extract<QueryOutcome, { kind: 'unavailable' }> {
   return { kind: 'unavailable', reason: 'invalid-response', detail };
 }

@@ -1,8 +1,13 @@
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type PayoutGateway } from '../../activities/index.js';
+import { createActivities } from '../../activities/index.js';
+import {
+  createReconciliationActivities,
+  type ReconcilingGateway,
+} from '../../activities/reconcile.js';
 import { payoutWorkerIdentity } from '../client/platform-check.js';
 
 /** The workflow code the worker bundles (deterministic, fenced; see workflows/). */
@@ -13,7 +18,8 @@ export interface PayoutWorkerOptions {
   readonly connection: NativeConnection;
   readonly namespace: string;
   readonly taskQueue: string;
-  readonly gateway: PayoutGateway;
+  /** The gateway client: payout calls, and the listing reconciliation reads. */
+  readonly gateway: ReconcilingGateway;
   /**
    * How payloads and failures are stored: `payoutDataConverter(config)` (src/codec/). Required,
    * so no worker is built that would write payout data in plaintext by omission.
@@ -28,6 +34,12 @@ export interface PayoutWorkerOptions {
  * running more of these against the same cluster: Temporal spreads the work.
  */
 export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<Worker> {
+  // Reconciliation reads visibility and opens disputes through the worker's own connection.
+  const client = new Client({
+    connection: options.connection,
+    namespace: options.namespace,
+    dataConverter: options.dataConverter,
+  });
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -35,7 +47,13 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
     // Names the merchant, so clients configured for another one learn it at start.
     identity: payoutWorkerIdentity(`${process.pid}@${hostname()}`, options.gateway.platformId),
     workflowsPath: WORKFLOWS_PATH,
-    activities: createActivities({ gateway: options.gateway }),
+    activities: {
+      ...createActivities({ gateway: options.gateway }),
+      ...createReconciliationActivities(options.gateway, {
+        client,
+        taskQueue: options.taskQueue,
+      }),
+    },
     dataConverter: options.dataConverter,
     ...options.overrides,
   });

@@ -1,4 +1,5 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { TerminatedFailure } from '@temporalio/common';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
@@ -113,7 +114,42 @@ describe('createTemporalDelivery', () => {
           args: [
             expect.objectContaining({
               final: expect.objectContaining({ status: 'FAILED' }) as unknown,
-              news: expect.objectContaining({ state: 'success', source: 'callback' }) as unknown,
+              news: expect.objectContaining({
+                state: 'success',
+                source: 'callback',
+                reason: 'final-contradicted',
+              }) as unknown,
+            }),
+          ],
+        }) as unknown,
+      },
+    ]);
+  });
+
+  it('a callback for a payout whose workflow was terminated opens an "abandoned" dispute', async () => {
+    const notFound = () => Promise.reject(new WorkflowNotFoundError('gone', 'x', undefined));
+    const terminated = fakeClient({
+      signal: notFound,
+      result: () =>
+        Promise.reject(
+          new WorkflowFailedError(
+            'terminated',
+            new TerminatedFailure('by hand'),
+            'NON_RETRYABLE_FAILURE',
+          ),
+        ),
+    });
+    const deliver = createTemporalDelivery(terminated.client, 'PF0002', { taskQueue: 'payouts' });
+    expect(await deliver(verifiedNotification())).toBe('disputed');
+    expect(terminated.disputes).toEqual([
+      {
+        workflowId: 'payout-dispute:PF0002:ORDER-1',
+        options: expect.objectContaining({
+          args: [
+            expect.objectContaining({
+              merchantOrderId: 'ORDER-1',
+              final: null,
+              news: expect.objectContaining({ reason: 'abandoned', state: 'success' }) as unknown,
             }),
           ],
         }) as unknown,
