@@ -39,10 +39,10 @@ export const README_CONFIG_SECTIONS: Readonly<Record<string, readonly Documented
   temporal: TEMPORAL_CONFIG_KEYS,
   worker: WORKER_CONFIG_KEYS,
   reconcile: documentedKeys(RECONCILE_CONFIG_KEYS),
-  callback: CALLBACK_CONFIG_KEYS,
+  callback: documentedKeys(CALLBACK_CONFIG_KEYS),
   codec: PAYLOAD_CODEC_CONFIG_KEYS,
-  'codec-server': CODEC_SERVER_CONFIG_KEYS,
-  stack: STACK_CONFIG_KEYS,
+  'codec-server': documentedKeys(CODEC_SERVER_CONFIG_KEYS),
+  stack: documentedKeys(STACK_CONFIG_KEYS),
 };
 
 /**

@@ -64,3 +64,31 @@ export function documentedKeys(keys: readonly EnvKey[]) {
     meaning: k.meaning,
   }));
 }
+
+/** A TCP port, 1 to 65535. */
+export const portSchema = z
+  .string()
+  .regex(/^\d{1,5}$/, 'a port number')
+  .transform(Number)
+  .pipe(z.number().min(1, 'a port number').max(65_535, 'a port number'));
+
+/** A port a server listens on: 0 picks a free one (tests, one-off runs). */
+export const listenPortSchema = z
+  .string()
+  .regex(/^\d{1,5}$/, 'a port number')
+  .transform(Number)
+  .pipe(z.number().max(65_535, 'a port number'));
+
+/** A host name or IP address to bind or reach. */
+export const hostSchema = z.string().regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address');
+
+/** A whole number in `[min, max]`, with its unit in the rule. */
+export const wholeNumberSchema = (min: number, max: number, unit: string) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, `a whole number of ${unit}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}`));
+
+/** Free text, as given. */
+export const textSchema = z.string();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { ConfigError, type FieldIssue, toFieldIssues } from '../errors.js';
+import { envKeys, hostSchema, parseEnv, listenPortSchema, textSchema } from '../config-keys.js';
+import { ConfigError, type FieldIssue } from '../errors.js';
 
 /** Where the codec server listens, whom it answers. Holds the token: never log it as is. */
 export interface CodecServerConfig {
@@ -13,50 +13,36 @@ export interface CodecServerConfig {
 }
 
 /** The env keys read by {@link parseCodecServerConfig} (besides PAYLOAD_CODEC*). */
-export const CODEC_SERVER_CONFIG_KEYS = [
+export const CODEC_SERVER_CONFIG_KEYS = envKeys([
   {
     key: 'CODEC_HOST',
-    required: false,
     default: '127.0.0.1',
     meaning: 'interface the codec server binds (0.0.0.0 in a container)',
+    schema: hostSchema,
   },
-  { key: 'CODEC_PORT', required: false, default: '8789', meaning: 'port of the codec server' },
+  {
+    key: 'CODEC_PORT',
+    default: '8789',
+    meaning: 'port of the codec server',
+    schema: listenPortSchema,
+  },
   {
     key: 'CODEC_CORS_ORIGINS',
-    required: false,
     meaning:
       'comma-separated origins of the Web UI allowed to call it, e.g. http://localhost:8233; unset: none',
+    schema: textSchema.optional(),
   },
   {
     key: 'CODEC_AUTH_TOKEN',
-    required: false,
     meaning: 'bearer token every request must send (at least 16 characters; never logged)',
+    schema: textSchema.optional(),
   },
   {
     key: 'CODEC_AUTH_TOKEN_FILE',
-    required: false,
     meaning: 'file holding the bearer token; one trailing newline is dropped',
+    schema: textSchema.optional(),
   },
-] as const;
-
-const withDefault = (fallback: string) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()));
-
-const schema = z.object({
-  CODEC_HOST: withDefault('127.0.0.1').pipe(
-    z.string().regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
-  ),
-  CODEC_PORT: withDefault('8789').pipe(
-    z
-      .string()
-      .regex(/^\d{1,5}$/, 'a port number')
-      .transform(Number)
-      .pipe(z.number().max(65_535, 'a port number')),
-  ),
-});
+] as const);
 
 /** An origin as a browser sends it: scheme, host, optional port; no path, no wildcard. */
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:]+\](:\d{1,5})?$/;
@@ -72,8 +58,14 @@ export function parseCodecServerConfig(
 ): CodecServerConfig {
   const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
   const issues: FieldIssue[] = [];
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) issues.push(...toFieldIssues(parsed.error));
+  let parsed: { host: string; port: number } | undefined;
+  try {
+    const e = parseEnv(CODEC_SERVER_CONFIG_KEYS, env);
+    parsed = { host: e.CODEC_HOST, port: e.CODEC_PORT };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+  }
 
   const origins = (env['CODEC_CORS_ORIGINS'] ?? '')
     .split(',')
@@ -89,10 +81,10 @@ export function parseCodecServerConfig(
   });
 
   const authToken = readToken(env, readFile, issues);
-  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
+  if (parsed === undefined || issues.length > 0) throw new ConfigError(issues);
   return {
-    host: parsed.data.CODEC_HOST,
-    port: parsed.data.CODEC_PORT,
+    host: parsed.host,
+    port: parsed.port,
     corsOrigins: origins.map((o) => o.replace(/\/$/, '')),
     ...(authToken === undefined ? {} : { authToken }),
   };

@@ -1,5 +1,8 @@
-import { z } from 'zod';
-import { ConfigError, toFieldIssues } from '../errors.js';
+import { CALLBACK_CONFIG_KEYS } from '../callback/config.js';
+import { envKeys, parseEnv, portSchema, textSchema } from '../config-keys.js';
+
+// The stack builds notify_url from it, so 0 (any free port) will not do here.
+const CALLBACK_PORT_KEY = { ...CALLBACK_CONFIG_KEYS[1], schema: portSchema } as const;
 
 /** Settings of the local stack (`npm start`); the services keep their own keys. */
 export interface StackConfig {
@@ -14,63 +17,38 @@ export interface StackConfig {
   readonly dataDir: string;
 }
 
-/** The env keys read by {@link parseStackConfig}. */
-export const STACK_CONFIG_KEYS = [
+/** The env keys read by {@link parseStackConfig}: defaults, rules and docs in one place. */
+export const STACK_CONFIG_KEYS = envKeys([
   {
     key: 'STACK_TEMPORAL_PORT',
-    required: false,
     default: '7233',
     meaning: 'gRPC port of the local Temporal dev server',
+    schema: portSchema,
   },
   {
     key: 'STACK_TEMPORAL_UI_PORT',
-    required: false,
     default: '8233',
     meaning: 'port of the Temporal Web UI',
+    schema: portSchema,
   },
   {
     key: 'STACK_SANDBOX_PORT',
-    required: false,
     default: '8787',
     meaning: 'port of the sandbox gateway',
+    schema: portSchema,
   },
   {
     key: 'STACK_DATA_DIR',
-    required: false,
     default: '.data',
     meaning: 'where the dev server and the sandbox keep their state between runs',
+    schema: textSchema,
   },
-] as const;
-
-const port = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? String(fallback) : v.trim()))
-    .pipe(
-      z
-        .string()
-        .regex(/^\d{1,5}$/, 'a port number')
-        .transform(Number)
-        .pipe(z.number().min(1, 'a port number').max(65_535, 'a port number')),
-    );
-
-const schema = z.object({
-  STACK_TEMPORAL_PORT: port(7233),
-  STACK_TEMPORAL_UI_PORT: port(8233),
-  STACK_SANDBOX_PORT: port(8787),
-  CALLBACK_PORT: port(8788),
-  STACK_DATA_DIR: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? '.data' : v.trim())),
-});
+] as const);
 
 /** Parses the stack's settings; throws {@link ConfigError} naming the bad keys. */
 export function parseStackConfig(env: Readonly<Record<string, string | undefined>>): StackConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(toFieldIssues(parsed.error));
-  const e = parsed.data;
+  // The receiver's port too: the stack hands it to the receiver and to notify_url.
+  const e = parseEnv([...STACK_CONFIG_KEYS, CALLBACK_PORT_KEY], env);
   const set = (key: string) => (env[key] ?? '').trim() !== '';
   return {
     externalTemporal: set('TEMPORAL_ADDRESS'),
