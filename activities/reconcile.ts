@@ -5,13 +5,11 @@ import { MAX_LIST_LIMIT, type ListOutcome, type ListPayoutsInput } from '../src/
 import { compareOrder, missingAtGateway } from '../src/reconcile/compare.js';
 import { temporalPayoutRecords, type PayoutRecords } from '../src/reconcile/records.js';
 import { checkNowUpdate, payoutWorkflowId, type PayoutStatusView } from '../workflows/api.js';
+import { openPayoutDispute } from '../src/disputes.js';
 import {
-  PAYOUT_DISPUTE_WORKFLOW_TYPE,
-  disputeNewsSignal,
   disputeWorkflowId,
   type DisputeNews,
   type DisputeReason,
-  type PayoutDisputeInput,
   type PayoutDisputeView,
   sameNews,
 } from '../workflows/dispute.js';
@@ -185,7 +183,13 @@ export function createReconciliationActivities(
       if (await resolvedBefore(platformId, d.merchantOrderId, news)) {
         return outcome('done', 'the same news was resolved by an operator before');
       }
-      await openDispute(platformId, d, news);
+      await openPayoutDispute(temporal.client, {
+        platformId,
+        merchantOrderId: d.merchantOrderId,
+        taskQueue: temporal.taskQueue,
+        result: d.payout?.result ?? null,
+        news,
+      });
       log.error('reconciliation opened a dispute', {
         merchantOrderId: d.merchantOrderId,
         reason: d.kind,
@@ -231,31 +235,6 @@ export function createReconciliationActivities(
       throw error;
     }
     return view.news.some((n) => sameNews(n, news));
-  }
-
-  async function openDispute(platformId: string, d: Difference, news: DisputeNews) {
-    const result = d.payout?.result ?? null;
-    const input: PayoutDisputeInput = {
-      merchantOrderId: d.merchantOrderId,
-      platformId,
-      final:
-        result === null
-          ? null
-          : {
-              status: result.status,
-              payoutId: result.payoutId,
-              gatewayState: result.gatewayState,
-              resolvedAt: result.resolvedAt,
-            },
-      news,
-    };
-    await temporal.client.workflow.signalWithStart(PAYOUT_DISPUTE_WORKFLOW_TYPE, {
-      workflowId: disputeWorkflowId(platformId, d.merchantOrderId),
-      taskQueue: temporal.taskQueue,
-      args: [input],
-      signal: disputeNewsSignal,
-      signalArgs: [news],
-    });
   }
 }
 

@@ -6,13 +6,8 @@ import {
   type CallbackSignalPayload,
 } from '../../workflows/api.js';
 import { contradiction } from '../../workflows/answers.js';
-import {
-  PAYOUT_DISPUTE_WORKFLOW_TYPE,
-  disputeNewsSignal,
-  disputeWorkflowId,
-  type DisputeNews,
-  type PayoutDisputeInput,
-} from '../../workflows/dispute.js';
+import type { DisputeNews } from '../../workflows/dispute.js';
+import { openPayoutDispute } from '../disputes.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import type { DeliveryResult } from './receiver.js';
 
@@ -72,26 +67,12 @@ export function createTemporalDelivery(
       detail,
       at: new Date().toISOString(),
     };
-    const input: PayoutDisputeInput = {
-      merchantOrderId: notification.payoutClId,
+    await openPayoutDispute(client, {
       platformId,
-      final:
-        result === null
-          ? null
-          : {
-              status: result.status,
-              payoutId: result.payoutId,
-              gatewayState: result.gatewayState,
-              resolvedAt: result.resolvedAt,
-            },
-      news,
-    };
-    await client.workflow.signalWithStart(PAYOUT_DISPUTE_WORKFLOW_TYPE, {
-      workflowId: disputeWorkflowId(platformId, notification.payoutClId),
+      merchantOrderId: notification.payoutClId,
       taskQueue: options.taskQueue,
-      args: [input],
-      signal: disputeNewsSignal,
-      signalArgs: [news],
+      result,
+      news,
     });
     return 'disputed';
   };

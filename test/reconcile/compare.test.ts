@@ -1,27 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { compareOrder, missingAtGateway } from '../../src/reconcile/compare.js';
-import type { GatewayOrder, GatewayPayoutState } from '../../vocabulary/gateway.js';
+import {
+  statusCodeOf,
+  type GatewayOrder,
+  type GatewayPayoutState,
+} from '../../vocabulary/gateway.js';
 import type { PayoutSide } from '../../workflows/reconciliation-api.js';
 
 const PLATFORM = 'PF0002';
 
 function order(state: GatewayPayoutState, overrides: Partial<GatewayOrder> = {}): GatewayOrder {
-  const codes: Record<GatewayPayoutState, number> = {
-    scheduled: 0,
-    pending: 1,
-    processing: 2,
-    success: 3,
-    cancelled: 4,
-    failed: 5,
-    'under-review': 6,
-    'unknown-status': 9,
-  };
   return {
     payoutId: 'POT1',
     payoutClId: 'ORDER-1',
     platformId: PLATFORM,
     state,
-    statusCode: codes[state],
+    statusCode: state === 'unknown-status' ? 9 : statusCodeOf(state),
     amountCents: 10_800,
     createTime: 1_700_000_000,
     ...overrides,
