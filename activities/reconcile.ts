@@ -190,7 +190,7 @@ export function createReconciliationActivities(
         result: d.payout?.result ?? null,
         news,
       });
-      log.error('reconciliation opened a dispute', {
+      log.warn('reconciliation opened a dispute', {
         merchantOrderId: d.merchantOrderId,
         reason: d.kind,
       });

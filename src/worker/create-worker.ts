@@ -46,7 +46,8 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     // Names the merchant, so clients configured for another one learn it at start.
     identity: payoutWorkerIdentity(`${process.pid}@${hostname()}`, options.gateway.platformId),
-    workflowsPath: WORKFLOWS_PATH,
+    // A prebuilt bundle (see overrides) replaces the bundling at start.
+    ...(options.overrides?.workflowBundle === undefined ? { workflowsPath: WORKFLOWS_PATH } : {}),
     activities: {
       ...createActivities({ gateway: options.gateway }),
       ...createReconciliationActivities(options.gateway, {

@@ -11,7 +11,7 @@ import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { startCallbackReceiver } from '../../src/callback/receiver.js';
 import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/index.js';
@@ -214,6 +214,8 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       taskQueue,
       gateway: gatewayClient,
       dataConverter,
+      // The bundle the global setup built once for the whole run, not one per test file.
+      overrides: { workflowBundle: { code: inject('workflowBundleCode') } },
     });
     // Settles with the worker's failure, if any; kept until teardown reports it.
     const running = worker.run().then(
@@ -222,6 +224,8 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
         error instanceof Error ? error : new Error('the worker failed', { cause: error }),
     );
     cleanups.push(() => stopWorker(worker, running));
+    // Tests may rely on the worker being seen on the queue (the client's platform check does).
+    await waitForPoller(client, taskQueue);
 
     const payouts = createPayoutClient({
       client,
@@ -291,6 +295,20 @@ function assertActivityTimeoutsExceed(deadlineMs: number): void {
     throw new Error(
       `activity timeouts (${policy.submitTimeout}, ${policy.queryTimeout} ms) must exceed the gateway deadline ${deadlineMs} ms`,
     );
+  }
+}
+
+/** Waits until Temporal lists a poller on the workflow task queue (at most 10 s). */
+async function waitForPoller(client: Client, taskQueue: string): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const response = await client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+    });
+    if ((response.pollers ?? []).length > 0) return;
+    if (Date.now() > until) throw new Error(`no poller on ${taskQueue} after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
