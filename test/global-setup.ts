@@ -1,6 +1,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { FAILURE_CONVERTER_PATH } from '../src/codec/data-converter.js';
 import { resolveTemporalBinaries, toExecutable } from '../src/temporal/provision.js';
 
 declare module 'vitest' {
@@ -26,6 +27,8 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide('temporalTestServerExecutable', toExecutable(binaries['test-server']));
   const bundle = await bundleWorkflowCode({
     workflowsPath: `${projectRoot}workflows/index.ts`,
+    // As the product's worker bundles them: failure messages encoded, so encrypted.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: quiet,
   });
   project.provide('workflowBundleCode', bundle.code);

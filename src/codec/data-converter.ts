@@ -3,8 +3,12 @@ import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './codec.js';
 import type { PayloadCodecConfig } from './config.js';
 
-// Same extension as this file: .ts under tsx, .js once compiled.
-const FAILURE_CONVERTER_PATH = fileURLToPath(
+/**
+ * The module of the product's failure converter, for bundles built ahead of the worker: the
+ * workflow sandbox converts failures with what was bundled. Same extension as this file: .ts
+ * under tsx, .js once compiled.
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(
   new URL(`./failure-converter${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
