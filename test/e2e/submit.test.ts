@@ -7,7 +7,7 @@
 import { describe, it } from 'vitest';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { useE2e } from './harness.js';
-import { createCounts, entriesOf, evidenceOf, checksOf } from './support.js';
+import { createCounts, evidenceOf, checksOf, sentCreates } from './support.js';
 
 /** Each unknown kind, created at the gateway, no callback: only polling can confirm it. */
 const UNKNOWN_KINDS = [
@@ -62,7 +62,7 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
         resolvedBy: { by: 'query', afterEscalation: null },
       });
       expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-      const submits = entriesOf(evidence, 'create');
+      const submits = sentCreates(evidence);
       expect(submits).toHaveLength(1);
       expect(submits[0]?.outcome).toMatchObject({ kind: 'unknown', reason });
       expect(checksOf(evidence).length).toBeGreaterThanOrEqual(1);
@@ -84,7 +84,7 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
       resolvedBy: { by: 'query', afterEscalation: null },
     });
     expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-    expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
+    expect(sentCreates(evidence)[0]?.outcome).toMatchObject({
       kind: 'unknown',
       reason: 'timeout',
     });
@@ -119,7 +119,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       expect(record.creates[0]).toMatchObject({ created: false, outcome: code });
       expect(record.queries.length).toBeGreaterThanOrEqual(1);
       expect(sandbox.order(request.merchantOrderId)).toBeUndefined();
-      expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
+      expect(sentCreates(evidence)[0]?.outcome).toMatchObject({
         kind: 'rejected',
         code,
       });
@@ -127,7 +127,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       // Not-found answers spanning the confirmation window came after the rejected create.
       const checks = checksOf(evidence);
       expect(checks.every((c) => c.outcome.kind === 'not-found')).toBe(true);
-      const created = Date.parse(entriesOf(evidence, 'create')[0]?.at ?? '');
+      const created = Date.parse(sentCreates(evidence)[0]?.at ?? '');
       const last = checks.at(-1);
       expect(Date.parse(last?.lastAt ?? last?.at ?? '') - created).toBeGreaterThanOrEqual(1_000);
     },
@@ -151,7 +151,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       const record = sandbox.record(request.merchantOrderId);
       expect(record.creates).toHaveLength(1);
       expect(record.creates[0]).toMatchObject({ created: true, outcome: code });
-      expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
+      expect(sentCreates(evidence)[0]?.outcome).toMatchObject({
         kind: 'rejected',
         code,
       });

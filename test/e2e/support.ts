@@ -64,6 +64,16 @@ export function entriesOf<K extends EvidenceEntry['kind']>(
   return log.entries.filter((e): e is Extract<EvidenceEntry, { kind: K }> => e.kind === kind);
 }
 
+/**
+ * The creates that went out (or may have): a pre-check that got no answer in time (a loaded
+ * machine) records a create "not sent" and tries again, which is the product working.
+ */
+export function sentCreates(log: EvidenceLog): Extract<EvidenceEntry, { kind: 'create' }>[] {
+  return entriesOf(log, 'create').filter(
+    (e) => !(e.outcome.kind === 'not-sent' && e.outcome.reason === 'precheck-unanswered'),
+  );
+}
+
 /** The evidence of a payout, final ones too (the result does not repeat it). */
 export async function evidenceOf(e2e: E2e, merchantOrderId: string): Promise<EvidenceLog> {
   return (await e2e.payouts.getPayout(merchantOrderId)).evidence;
