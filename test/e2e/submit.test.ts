@@ -7,7 +7,7 @@
 import { describe, it } from 'vitest';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { useE2e } from './harness.js';
-import { createCounts, evidenceOf, checksOf, sentCreates } from './support.js';
+import { createCounts, checksOf, sentCreates, runPayout } from './support.js';
 
 /** Each unknown kind, created at the gateway, no callback: only polling can confirm it. */
 const UNKNOWN_KINDS = [
@@ -42,17 +42,13 @@ const RULES: RuleInput[] = [
 ];
 
 const e2e = useE2e({ name: 'submit', rules: RULES });
-const WAIT = { timeoutMs: 20_000 };
 
 describe.concurrent('an unknown create answer is confirmed by polling', () => {
   it.for(UNKNOWN_KINDS)(
     '$fault: SUCCEEDED by query, exactly one create',
     async ({ prefix, reason }, { expect }) => {
-      const { payouts, sandbox } = e2e();
-      const request = e2e().request(prefix);
-      await e2e().start(request);
-      const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+      const { sandbox } = e2e();
+      const { request, result, evidence } = await runPayout(e2e(), prefix);
 
       const order = sandbox.order(request.merchantOrderId);
       expect(result).toMatchObject({
@@ -71,11 +67,8 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
   );
 
   it('no answer, and the order failed: FAILED by query, exactly one create', async ({ expect }) => {
-    const { payouts, sandbox } = e2e();
-    const request = e2e().request('UFAIL-');
-    await e2e().start(request);
-    const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+    const { sandbox } = e2e();
+    const { request, result, evidence } = await runPayout(e2e(), 'UFAIL-');
 
     expect(result).toMatchObject({
       status: 'FAILED',
@@ -102,11 +95,8 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
   ])(
     '$code with no order: REJECTED after a query, one create',
     async ({ prefix, code }, { expect }) => {
-      const { payouts, sandbox } = e2e();
-      const request = e2e().request(prefix);
-      await e2e().start(request);
-      const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+      const { sandbox } = e2e();
+      const { request, result, evidence } = await runPayout(e2e(), prefix);
 
       expect(result).toMatchObject({
         status: 'REJECTED',
@@ -139,11 +129,8 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
   ] as const)(
     '$code but the order exists after all: followed to $status, one create',
     async ({ prefix, code, status, state }, { expect }) => {
-      const { payouts, sandbox } = e2e();
-      const request = e2e().request(prefix);
-      await e2e().start(request);
-      const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+      const { sandbox } = e2e();
+      const { request, result, evidence } = await runPayout(e2e(), prefix);
 
       const order = sandbox.order(request.merchantOrderId);
       expect(result).toMatchObject({ status, payoutId: order?.payoutId, gatewayState: state });
