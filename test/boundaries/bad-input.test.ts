@@ -11,11 +11,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/callback/receiver.js';
 import { createPayoutClient, ValidationError } from '../../src/client/index.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
-import { parseGatewayConfig } from '../../src/gateway/config.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { parseOperatorDecision } from '../../workflows/decisions.js';
 import { referenceHmac, referenceMd5 } from '../gateway/helpers/independent-sign.js';
 import { SUCCESS_CALLBACK_FIELDS } from '../support/callback-fields.js';
+import { TEST_SECRET, testConfig } from '../gateway/helpers/config.js';
 import { createMemoryLogger } from '../support/logger.js';
 
 /** The message names `field` as a word of its own (so `amount` is not found in `amountCents`). */
@@ -190,13 +190,8 @@ describe('startPayout refuses bad input before anything starts', () => {
 
 // ---- the callback receiver -------------------------------------------------------------------
 
-const SECRET = 'BoundarySecret-42';
-const config = parseGatewayConfig({
-  GATEWAY_BASE_URL: 'https://gateway.example',
-  GATEWAY_PLATFORM_ID: 'PF0002',
-  GATEWAY_SECRET: SECRET,
-  GATEWAY_AUTH_TOKEN: 'boundary-token-42',
-});
+const SECRET = TEST_SECRET;
+const config = testConfig('https://gateway.example');
 const MAX_BODY_BYTES = 4096;
 
 const CALLBACK: Readonly<Record<string, unknown>> = SUCCESS_CALLBACK_FIELDS;

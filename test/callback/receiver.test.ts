@@ -6,20 +6,15 @@ import {
   type CallbackReceiver,
   type DeliveryResult,
 } from '../../src/callback/receiver.js';
-import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { SUCCESS_CALLBACK_FIELDS } from '../support/callback-fields.js';
+import { TEST_SECRET, testConfig } from '../gateway/helpers/config.js';
 import { createMemoryLogger } from '../support/logger.js';
 
-const SECRET = 'ThisIsYourSecretKey123';
-const config = parseGatewayConfig({
-  GATEWAY_BASE_URL: 'https://gateway.example',
-  GATEWAY_PLATFORM_ID: 'PF0002',
-  GATEWAY_SECRET: SECRET,
-  GATEWAY_AUTH_TOKEN: 'token-1',
-});
+const SECRET = TEST_SECRET;
+const config = testConfig('https://gateway.example');
 
 function signedCallback(overrides: Record<string, string> = {}): Record<string, string> {
   const fields: Record<string, string> = { ...SUCCESS_CALLBACK_FIELDS, ...overrides };

@@ -4,8 +4,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayPayoutState } from '../../vocabulary/gateway.js';
 import {
   AmountCentsKey,
@@ -32,27 +31,19 @@ import {
   unknown,
 } from './decide-fixtures.js';
 import {
-  Harness,
   PLATFORM_ID,
   ScriptedGateway,
   newRequest,
-  prepareWorkflows,
+  useHarness,
   registerSearchAttributes,
   type PayoutHandle,
   type TestContext,
 } from './payout-harness.js';
 
-let env: TestWorkflowEnvironment;
-let harness: Harness;
-
-beforeAll(async () => {
-  const { workflowBundle } = prepareWorkflows();
-  env = await startTimeSkippingEnv();
+const harness = useHarness(async () => {
+  const env = await startTimeSkippingEnv();
   await registerSearchAttributes(env);
-  harness = new Harness(env, workflowBundle);
-});
-afterAll(async () => {
-  await env?.teardown();
+  return env;
 });
 
 /** A verified callback about the payout behind `handle` (its merchant order id). */
