@@ -16,6 +16,7 @@ import {
   waitForStatus,
   evidenceOf,
   sentCreates,
+  staysProcessing,
 } from './support.js';
 
 const RESUBMIT_RULE = 'the first create of RESUB- orders is lost';
@@ -25,11 +26,7 @@ const RULES: RuleInput[] = [
     match: { payoutClIdPrefix: 'RESUB-' },
     scenario: { create: { kind: 'lost' } },
   },
-  {
-    name: 'stays processing',
-    match: { payoutClIdPrefix: 'STUCK-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
+  staysProcessing('STUCK-'),
 ];
 
 const e2e = useE2e({ name: 'decisions', rules: RULES });

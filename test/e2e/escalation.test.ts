@@ -15,14 +15,11 @@ import {
   listWorkflows,
   waitForStatus,
   sentCreates,
+  staysProcessing,
 } from './support.js';
 
 const RULES: RuleInput[] = [
-  {
-    name: 'stays processing',
-    match: { payoutClIdPrefix: 'STUCK-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
+  staysProcessing('STUCK-'),
   {
     name: 'items with a bad sign, no callback',
     match: { payoutClIdPrefix: 'BADSIGN-' },

@@ -1,5 +1,6 @@
 /** Small helpers of the e2e tests: waiting in real time, evidence, sandbox records, visibility. */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { RuleInput } from '../../src/sandbox/scenario.js';
 import type { SandboxGateway } from '../../src/sandbox/server.js';
 import type { PayoutResult, PayoutStatus, PayoutStatusView } from '../../workflows/api.js';
 import type { PayoutPolicyInput } from '../../workflows/policy.js';
@@ -136,4 +137,13 @@ export async function runPayout(
     timeoutMs: options.timeoutMs ?? 20_000,
   });
   return { request, result, evidence: await evidenceOf(e2e, request.merchantOrderId) };
+}
+
+/** A sandbox rule: orders whose id starts with `prefix` stay processing (until a test forces them). */
+export function staysProcessing(prefix: string): RuleInput {
+  return {
+    name: 'stays processing',
+    match: { payoutClIdPrefix: prefix },
+    scenario: { finalize: { kind: 'never' } },
+  };
 }
