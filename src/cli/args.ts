@@ -5,16 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import type { PayoutStatus } from '../../workflows/api.js';
-import {
-  OPERATOR_DECISION_ACTIONS,
-  type OperatorDecisionAction,
-  type OperatorDecisionInput,
-} from '../../workflows/decisions.js';
+import type { OperatorDecisionInput } from '../../workflows/decisions.js';
 import { UsageError, yuanToCents } from './amount.js';
+import { parseDecision } from './decision-args.js';
 import {
   LIST_LIMIT,
   parseDurationFlag,
-  parseInstantFlag,
   parseLimitFlag,
   parseOrderId,
   parseReasonFlag,
@@ -90,7 +86,8 @@ const FLAGS = {
 } as const satisfies Record<string, readonly string[]>;
 
 type Flag = keyof typeof FLAGS;
-type Values = Partial<Record<Flag, string>>;
+/** The flags given, by name; a boolean flag given is `'true'`. */
+export type Values = Partial<Record<Flag, string>>;
 
 const BOOLEAN_FLAGS = new Set<string>(['json', 'help']);
 
@@ -152,7 +149,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         json,
       };
     case 'resolve':
-      return { name: 'resolve', id: parseOrderId(id), decision: decision(values) };
+      return { name: 'resolve', id: parseOrderId(id), decision: parseDecision(values) };
     case 'start':
       return { name: 'start', request: startArgs(values) };
     default:
@@ -201,46 +198,6 @@ function listFilters(values: Values): ListFilters {
       ? {}
       : { olderThanMs: parseDurationFlag('--older-than', values['older-than']) }),
     limit: values.limit === undefined ? LIST_LIMIT.default : parseLimitFlag(values.limit),
-  };
-}
-
-function decision(values: Values): OperatorDecisionInput {
-  const action = requiredText('--action', values.action);
-  if (!(OPERATOR_DECISION_ACTIONS as readonly string[]).includes(action))
-    throw new UsageError(`--action: one of ${OPERATOR_DECISION_ACTIONS.join(', ')}`);
-  const chosen = action as OperatorDecisionAction;
-  const common = {
-    operatorId: requiredText('--operator', values.operator),
-    reason: requiredText('--reason', values.reason),
-  };
-  const onlyFor = (flag: 'for' | 'until' | 'override', actions: string) => {
-    if (values[flag] !== undefined)
-      throw new UsageError(`--${flag}: only with --action ${actions}`);
-  };
-  if (chosen === 'keep-waiting') {
-    onlyFor('override', 'confirm-succeeded or confirm-failed');
-    if ((values.for === undefined) === (values.until === undefined))
-      throw new UsageError(
-        '--action keep-waiting: exactly one of --for (a duration) or --until (a time)',
-      );
-    if (values.for !== undefined) {
-      parseDurationFlag('--for', values.for);
-      return { action: chosen, ...common, for: values.for.trim() };
-    }
-    return { action: chosen, ...common, until: parseInstantFlag('--until', values.until ?? '') };
-  }
-  onlyFor('for', 'keep-waiting');
-  onlyFor('until', 'keep-waiting');
-  if (chosen === 'resubmit') {
-    onlyFor('override', 'confirm-succeeded or confirm-failed');
-    return { action: chosen, ...common };
-  }
-  return {
-    action: chosen,
-    ...common,
-    ...(values.override === undefined
-      ? {}
-      : { override: requiredText('--override', values.override) }),
   };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../client/errors.js';
 import { PayoutOrchestratorError, ValidationError } from '../errors.js';
 import { UsageError } from './amount.js';
+import { TemporalUnreachableError } from './connect.js';
 
 /** The exit codes, by name. */
 export const ExitCode = { Ok: 0, Failure: 1, Usage: 2, Refused: 3 } as const;
@@ -43,6 +44,8 @@ export function report(error: unknown): Report {
     error instanceof ValidationError
   )
     return { code: ExitCode.Refused, message: error.message };
+  if (error instanceof TemporalUnreachableError)
+    return { code: ExitCode.Failure, message: error.message };
   if (error instanceof PayoutOrchestratorError)
     return { code: ExitCode.Failure, message: `${error.type}: ${error.message}` };
   return { code: ExitCode.Failure, message: unexpected(error) };

@@ -7,6 +7,7 @@ import { DISPUTE_REASON_IN_WORDS } from '../../workflows/dispute.js';
 import { REASON_IN_WORDS } from '../../workflows/details.js';
 import { DURATION_FORMS, parseDurationMs } from '../../vocabulary/duration.js';
 import { merchantOrderIdRule, PLATFORM_ID_PATTERN } from '../../vocabulary/payout-request.js';
+import { ConfigError } from '../errors.js';
 import { UsageError } from './amount.js';
 
 /** Every `PayoutStatus` value, in the order a payout passes through them. */
@@ -79,10 +80,10 @@ export function parseOrderId(
   return text;
 }
 
-/** The merchant the CLI serves (GATEWAY_PLATFORM_ID), by the product's rule. */
+/** The merchant the CLI serves (GATEWAY_PLATFORM_ID), by the product's rule; else a ConfigError (exit 1). */
 export function parsePlatformId(text: string): string {
   if (!PLATFORM_ID_PATTERN.test(text))
-    throw new UsageError('GATEWAY_PLATFORM_ID: letters and digits, 1-7 characters');
+    throw new ConfigError([{ field: 'GATEWAY_PLATFORM_ID', rule: 'letters and digits, 1-7' }]);
   return text;
 }
 

@@ -6,7 +6,7 @@
  * sandbox merchant) and PAYLOAD_CODEC* (default, for the local stack only: the key `npm start`
  * keeps in its data directory).
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { fileURLToPath } from 'node:url';
 import {
   createPayoutClient,
@@ -15,8 +15,9 @@ import {
 } from '../client/index.js';
 import { PLAINTEXT_WARNING } from '../codec/index.js';
 import { withLocalStackKey } from '../stack/codec.js';
-import { connectionOptions, parseTemporalConnectionConfig } from '../temporal/connection-config.js';
+import { parseTemporalConnectionConfig } from '../temporal/connection-config.js';
 import { parseCommandLine, type Command } from './args.js';
+import { connectTemporal } from './connect.js';
 import { ExitCode, report } from './exit.js';
 import { parsePlatformId } from './flags.js';
 import { endQuietlyOnClosedPipe, out } from './output.js';
@@ -34,10 +35,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
   const codec = parsePayloadCodecConfig(withLocalStackKey(process.env, projectRoot));
   if (codec.mode === 'off') process.stderr.write(`warning: ${PLAINTEXT_WARNING}\n`);
-  const connection = await Connection.connect({
-    ...connectionOptions(config),
-    connectTimeout: '10s',
-  });
+  const connection = await connectTemporal(config);
   try {
     const client = new Client({
       connection,

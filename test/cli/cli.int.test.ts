@@ -4,6 +4,7 @@
  * at the gateway (escalated to NEEDS_REVIEW), one succeeds.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ListRow } from '../../src/cli/list.js';
@@ -24,7 +25,10 @@ interface Run {
 const e2e = useE2e({ name: 'cli' });
 
 /** Runs the CLI; `closeStdout`: the reader goes away before the CLI writes (`| head -0`). */
-function cli(args: readonly string[], options: { closeStdout?: boolean } = {}): Promise<Run> {
+function cli(
+  args: readonly string[],
+  options: { closeStdout?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env))
     if (/^(TEMPORAL_|PAYLOAD_CODEC|GATEWAY_|STACK_)/.test(key)) delete env[key];
@@ -34,6 +38,7 @@ function cli(args: readonly string[], options: { closeStdout?: boolean } = {}): 
     TEMPORAL_TASK_QUEUE: e2e().taskQueue,
     GATEWAY_PLATFORM_ID: E2E_MERCHANT.platformId,
     PAYLOAD_CODEC_KEYS: e2e().codecKeys,
+    ...options.env,
   });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
@@ -195,4 +200,29 @@ describe('npm run payout', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
   });
+
+  it('Temporal unreachable exits 1 with one line naming the address', async () => {
+    const port = await closedPort();
+    const run = await cli(['stats'], { env: { TEMPORAL_ADDRESS: `127.0.0.1:${port}` } });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toBe(
+      `payout: cannot reach Temporal at 127.0.0.1:${port} (TEMPORAL_ADDRESS); is it running? (npm start)\n`,
+    );
+  });
+
+  it('a bad GATEWAY_PLATFORM_ID exits 1 naming the key, not its value', async () => {
+    const run = await cli(['stats'], { env: { GATEWAY_PLATFORM_ID: 'PF-SECRET-99' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^payout: ConfigError: Invalid configuration: GATEWAY_PLATFORM_ID /);
+    expect(run.stderr).not.toContain('PF-SECRET-99');
+  });
 });
+
+/** A loopback port nothing listens on: one the system just gave out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

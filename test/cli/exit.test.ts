@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/amount.js';
+import { TemporalUnreachableError } from '../../src/cli/connect.js';
 import { ExitCode, report } from '../../src/cli/exit.js';
 import {
   DecisionRejectedError,
@@ -22,6 +23,11 @@ describe('exit codes', () => {
     expect(report(new ConfigError([{ field: 'TEMPORAL_ADDRESS', rule: 'host:port' }])).code).toBe(
       1,
     );
+    expect(report(new TemporalUnreachableError('example:7233'))).toEqual({
+      code: 1,
+      message:
+        'cannot reach Temporal at example:7233 (TEMPORAL_ADDRESS); is it running? (npm start)',
+    });
     expect(report(new Error('boom\n    at somewhere (file.ts:1:1)'))).toEqual({
       code: 1,
       message: 'boom',
