@@ -35,7 +35,11 @@ export function report(error: unknown): Report {
   if (error instanceof DecisionRejectedError) {
     // The workflow's message starts with the rule: say it once.
     const detail = error.message.replace(/^Decision for \S+ refused: /, '');
-    return { code: ExitCode.Refused, message: `refused (${error.merchantOrderId}): ${detail}` };
+    const hint = error.rule === 'contradicts-gateway' ? ' (resolve ... --override TEXT)' : '';
+    return {
+      code: ExitCode.Refused,
+      message: `refused (${error.merchantOrderId}): ${detail}${hint}`,
+    };
   }
   if (
     error instanceof PayoutNotFoundError ||

@@ -50,8 +50,11 @@ describe('exit codes', () => {
     );
     expect(code).toBe(ExitCode.Refused);
     expect(message).toBe(
-      'refused (O-1): contradicts-gateway: the gateway last reported success; add override',
+      'refused (O-1): contradicts-gateway: the gateway last reported success; add override (resolve ... --override TEXT)',
     );
-    expect(message).not.toMatch(/(\b[\w-]+)\W+\1\b/);
+    expect(message).not.toMatch(/\b([a-z][\w-]*)\W+\1\b/i);
+    expect(
+      report(new DecisionRejectedError('O-2', 'payout-final', 'payout-final: final')).message,
+    ).toBe('refused (O-2): payout-final: final');
   });
 });
