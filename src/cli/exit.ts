@@ -21,6 +21,7 @@ import { TemporalUnreachableError } from './connect.js';
 
 /** The exit codes, by name. */
 export const ExitCode = { Ok: 0, Failure: 1, Usage: 2, Refused: 3 } as const;
+/** One of the {@link ExitCode} values. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error as the CLI reports it: the exit code and the line for stderr. */
