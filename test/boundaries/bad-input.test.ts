@@ -15,6 +15,7 @@ import { parseGatewayConfig } from '../../src/gateway/config.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { parseOperatorDecision } from '../../workflows/decisions.js';
 import { referenceHmac, referenceMd5 } from '../gateway/helpers/independent-sign.js';
+import { SUCCESS_CALLBACK_FIELDS } from '../support/callback-fields.js';
 import { createMemoryLogger } from '../support/logger.js';
 
 /** The message names `field` as a word of its own (so `amount` is not found in `amountCents`). */
@@ -198,16 +199,7 @@ const config = parseGatewayConfig({
 });
 const MAX_BODY_BYTES = 4096;
 
-const CALLBACK: Readonly<Record<string, unknown>> = {
-  payout_id: 'POT00000001',
-  payout_cl_id: 'ORDER-1',
-  platform_id: 'PF0002',
-  amount: '50000',
-  fee: '100',
-  status: '3',
-  create_time: '1595504997',
-  update_time: '1595505997',
-};
+const CALLBACK: Readonly<Record<string, unknown>> = SUCCESS_CALLBACK_FIELDS;
 
 interface Post {
   readonly body: string | Buffer | Readable;

@@ -10,6 +10,7 @@ import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
+import { SUCCESS_CALLBACK_FIELDS } from '../support/callback-fields.js';
 import { createMemoryLogger } from '../support/logger.js';
 
 const SECRET = 'ThisIsYourSecretKey123';
@@ -21,17 +22,7 @@ const config = parseGatewayConfig({
 });
 
 function signedCallback(overrides: Record<string, string> = {}): Record<string, string> {
-  const fields: Record<string, string> = {
-    payout_id: 'POT00000001',
-    payout_cl_id: 'ORDER-1',
-    platform_id: 'PF0002',
-    amount: '50000',
-    fee: '100',
-    status: '3',
-    create_time: '1595504997',
-    update_time: '1595505997',
-    ...overrides,
-  };
+  const fields: Record<string, string> = { ...SUCCESS_CALLBACK_FIELDS, ...overrides };
   return { ...fields, sign: sign(fields, SECRET, 'md5') };
 }
 
