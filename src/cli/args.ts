@@ -8,6 +8,7 @@ import type { PayoutStatus } from '../../workflows/api.js';
 import type { OperatorDecisionInput } from '../../workflows/decisions.js';
 import { UsageError, yuanToCents } from './amount.js';
 import { parseDecision } from './decision-args.js';
+import type { PayoutRequest } from '../../vocabulary/payout-request.js';
 import {
   LIST_LIMIT,
   parseDurationFlag,
@@ -28,16 +29,7 @@ export interface ListFilters {
 }
 
 /** A start request as typed on the command line (validated again by the client library). */
-export interface StartArgs {
-  readonly merchantOrderId: string;
-  readonly amountCents: number;
-  readonly bankName: string;
-  readonly recipientName: string;
-  readonly accountNumber: string;
-  readonly bankBranch?: string;
-  readonly province?: string;
-  readonly city?: string;
-}
+export type StartArgs = PayoutRequest;
 
 /** One parsed command line. `json`: machine-readable output instead of a table. */
 export type Command =

@@ -2,7 +2,6 @@
 import type { Client } from '@temporalio/client';
 import type { PayoutClient } from '../client/index.js';
 import type { Command } from './args.js';
-import { checkNow } from './check.js';
 import { DEMO_PAYOUTS, DEMO_POLICY } from './demo.js';
 import { formatResult, formatStatus } from './format.js';
 import { formatList, listPayouts } from './list.js';
@@ -41,7 +40,7 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return;
     }
     case 'check': {
-      const view = await checkNow(client, platformId, command.id, command.operatorId);
+      const view = await payouts.checkPayoutNow(command.id, command.operatorId);
       out(command.json ? json(view) : formatStatus(view));
       return;
     }
