@@ -40,11 +40,12 @@ async function listIds(query: string): Promise<string[]> {
   return ids;
 }
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+/** The workflow ids `query` lists, once visibility lists any (at most 10 s). */
+async function listedIds(query: string): Promise<string[]> {
   const until = Date.now() + 10_000;
   for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
+    const ids = await listIds(query);
+    if (ids.length > 0 || Date.now() > until) return ids;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -67,12 +68,7 @@ describe('payoutWorkflow on a dev server', () => {
       const since = described.typedSearchAttributes.get(PayoutReviewSinceKey);
       expect(since?.getTime()).toBeGreaterThan(Date.now() - 60_000);
       const query = `PayoutStatus="NEEDS_REVIEW" AND MerchantOrderId="${request.merchantOrderId}"`;
-      expect(
-        await eventually(
-          () => listIds(query),
-          (ids) => ids.length > 0,
-        ),
-      ).toEqual([handle.workflowId]);
+      expect(await listedIds(query)).toEqual([handle.workflowId]);
 
       gateway.answer(found('success', { payoutId: 'POT2' }));
       await handle.executeUpdate(operatorDecisionUpdate, {
@@ -85,12 +81,7 @@ describe('payoutWorkflow on a dev server', () => {
       expect(after.get(PayoutEscalationKey)).toBeUndefined();
       expect(after.get(PayoutReviewSinceKey)).toBeUndefined();
       const succeeded = `PayoutStatus="SUCCEEDED" AND MerchantOrderId="${request.merchantOrderId}"`;
-      expect(
-        await eventually(
-          () => listIds(succeeded),
-          (ids) => ids.length > 0,
-        ),
-      ).toEqual([handle.workflowId]);
+      expect(await listedIds(succeeded)).toEqual([handle.workflowId]);
     });
   });
 
