@@ -24,6 +24,9 @@ export interface PayloadCodecConfigDeps {
 const KEY_SOURCES = ['PAYLOAD_CODEC_KEYS', 'PAYLOAD_CODEC_KEYS_FILE'] as const;
 
 /** The env keys read by {@link parsePayloadCodecConfig}. */
+/** Encrypted unless `PAYLOAD_CODEC=off` says otherwise. */
+const DEFAULT_MODE = 'aes-256-gcm';
+
 export const PAYLOAD_CODEC_CONFIG_KEYS = [
   {
     key: 'PAYLOAD_CODEC_KEYS',
@@ -41,7 +44,7 @@ export const PAYLOAD_CODEC_CONFIG_KEYS = [
   {
     key: 'PAYLOAD_CODEC',
     required: false,
-    default: 'aes-256-gcm',
+    default: DEFAULT_MODE,
     meaning:
       'off: no key needed, payloads (names, account numbers) stored in plaintext; for tests only',
   },
@@ -55,7 +58,7 @@ const KEY_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 const modeSchema = z.object({
   PAYLOAD_CODEC: z
     .enum(['aes-256-gcm', 'off'], { error: 'aes-256-gcm or off' })
-    .default('aes-256-gcm'),
+    .default(DEFAULT_MODE),
 });
 
 /**
