@@ -16,12 +16,13 @@ import {
 import { ConfigError } from './errors.js';
 import { createGatewayClient } from './gateway/client.js';
 import { parseGatewayConfig } from './gateway/config.js';
-import { createConsoleLogger } from './log.js';
+import { createProcessLogger, parseLogFormat } from './log.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 
-const log = createConsoleLogger('callbacks');
+const log = createProcessLogger('callbacks', process.env);
 
 async function main(): Promise<void> {
+  parseLogFormat(process.env);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const serverConfig = parseCallbackServerConfig(process.env);

@@ -17,24 +17,32 @@ import { ConfigError } from './errors.js';
 import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { checkGatewayCredentials } from './gateway/credential-check.js';
-import { createConsoleLogger } from './log.js';
+import { createProcessLogger, sdkLogFunction } from './log.js';
 import { parseReconcileConfig } from './reconcile/config.js';
 import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
-import { parseLogLevel } from './worker/config.js';
+import { parseWorkerConfig } from './worker/config.js';
 
-const log = createConsoleLogger('worker');
+const log = createProcessLogger('worker', process.env);
 
 async function main(): Promise<void> {
+  const workerConfig = parseWorkerConfig(process.env);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const codecConfig = parsePayloadCodecConfig(process.env);
   const reconcileConfig = parseReconcileConfig(process.env);
   if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
   Runtime.install({
-    // WARN by default: INFO would print the workflow bundler's output at every start.
-    logger: new DefaultLogger(parseLogLevel(process.env['LOG_LEVEL'])),
+    // WARN by default: INFO would print the workflow bundler's output at every start. The SDK's
+    // lines, the workflows' and activities' logs and the core's come out as the worker's own.
+    logger: new DefaultLogger(
+      workerConfig.logLevel,
+      sdkLogFunction('temporal', workerConfig.logFormat),
+    ),
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: workerConfig.logLevel, other: 'ERROR' } },
+    },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 
