@@ -23,6 +23,7 @@ import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
 import { parseWorkerConfig } from './worker/config.js';
+import { prometheusMetrics } from './metrics/prometheus.js';
 
 const log = createProcessLogger('worker', process.env);
 
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
     ),
     telemetryOptions: {
       logging: { forward: {}, filter: { core: workerConfig.logLevel, other: 'ERROR' } },
+      ...(workerConfig.metricsAddress === null
+        ? {}
+        : { metrics: prometheusMetrics(workerConfig.metricsAddress) }),
     },
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
@@ -83,6 +87,10 @@ async function main(): Promise<void> {
         taskQueue: temporalConfig.taskQueue,
         gateway: describeGatewayConfig(gatewayConfig),
         ...describePayloadCodecConfig(codecConfig),
+        metrics:
+          workerConfig.metricsAddress === null
+            ? 'off'
+            : `http://${workerConfig.metricsAddress}/metrics`,
       });
       await worker.run();
       log.info('worker stopped');

@@ -28,6 +28,7 @@ import {
   type GatewayConfig,
 } from '../../src/gateway/config.js';
 import type { PayoutRequest } from '../../src/client/request.js';
+import { prometheusMetrics } from '../../src/metrics/prometheus.js';
 import { DEMO_RULE_INPUTS } from '../../src/sandbox/demo-rules.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
@@ -94,6 +95,11 @@ export interface E2eOptions {
   readonly rules?: readonly RuleInput[];
   /** The dev server keeps its state in this SQLite file; in memory without it. */
   readonly dbFilename?: string;
+  /**
+   * Serves the worker's Prometheus endpoint on this `host:port`, as WORKER_METRICS_ADDRESS does.
+   * The SDK's runtime is installed once per process: only the first harness of a file decides.
+   */
+  readonly metricsAddress?: string;
 }
 
 /** A running product, as one test file sees it. */
@@ -125,11 +131,16 @@ export interface E2e {
 let runtimeInstalled = false;
 
 /** Keeps the SDK quiet (activity retries are expected here); once per process. */
-function quietRuntime(): void {
+function quietRuntime(metricsAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      ...(metricsAddress === undefined
+        ? {}
+        : { telemetryOptions: { metrics: prometheusMetrics(metricsAddress) } }),
+    });
   } catch {
     // Installed already by another module in this process.
   }
@@ -137,7 +148,7 @@ function quietRuntime(): void {
 
 /** Starts the whole product. On failure, whatever had started is closed before the error. */
 export async function startE2e(options: E2eOptions): Promise<E2e> {
-  quietRuntime();
+  quietRuntime(options.metricsAddress);
   const cleanups: Array<() => Promise<void>> = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
