@@ -163,6 +163,29 @@ async function scenario(e2e: E2e, url: string): Promise<void> {
   expect(total(samples, 'temporal_workflow_task_execution_latency_count')).toBeGreaterThan(0);
   expect(total(samples, 'temporal_local_activity_total')).toBeGreaterThan(0);
 
+  // Replay-safe: a query of a closed payout makes the worker replay its whole history (closed
+  // workflows leave the cache), and the replay counts nothing again.
+  const replaysBefore = total(samples, 'temporal_workflow_task_replay_latency_count');
+  await e2e.payouts.getPayout(ok.merchantOrderId);
+  await e2e.payouts.getPayout(failed.merchantOrderId);
+  const after = await eventually(
+    'the replays on the endpoint',
+    async () => {
+      const { samples: s } = await scrape(url);
+      return total(s, 'temporal_workflow_task_replay_latency_count') >= replaysBefore + 2
+        ? s
+        : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 200 },
+  );
+  for (const name of [
+    'payout_finals_total',
+    'payout_time_to_final_seconds_count',
+    'payout_escalations_total',
+  ]) {
+    expect(total(after, name), name).toBe(total(samples, name));
+  }
+
   // No label names an order, a person, an account or the merchant; payout labels are closed.
   for (const secret of [
     ok.merchantOrderId,
