@@ -71,6 +71,20 @@ const SECRET_KEYS = new Set([
 /** Also redacted: any key that names a secret, token or password (gatewaySecret, codecAuthToken). */
 const SECRET_KEY_PARTS = /secret|token|password|apikey|privatekey/;
 
+/**
+ * Identifiers operators search logs by: their digits are not masked (a merchant's order ids are
+ * often 18-digit numbers), though a secret quoted inside them would still be redacted.
+ */
+const ID_KEYS = new Set([
+  'merchantorderid',
+  'payoutclid',
+  'payoutid',
+  'workflowid',
+  'runid',
+  'workflowrunid',
+  'parentworkflowid',
+]);
+
 const normalizeKey = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** True when a value under `key` is redacted. */
@@ -99,21 +113,23 @@ const QUOTED_SECRET = new RegExp(
 const ASSIGNED_SECRET = new RegExp(`(?<![A-Za-z0-9])(${INLINE_KEY}=)([^\\s&;,"']*)`, 'gi');
 
 /** A text with card-like digit runs masked (all but the last four) and quoted secrets redacted. */
-export function redactText(text: string): string {
-  return text
+export function redactText(text: string, { maskDigits = true } = {}): string {
+  const redacted = text
     .replace(QUOTED_SECRET, (_m, key: string) => `${key}"${REDACTED}"`)
-    .replace(ASSIGNED_SECRET, (_m, key: string) => `${key}${REDACTED}`)
-    .replace(CARD_DIGITS, (digits) => {
-      const plain = digits.replace(/[^0-9]/g, '');
-      return `${'*'.repeat(plain.length - 4)}${plain.slice(-4)}`;
-    });
+    .replace(ASSIGNED_SECRET, (_m, key: string) => `${key}${REDACTED}`);
+  if (!maskDigits) return redacted;
+  return redacted.replace(CARD_DIGITS, (digits) => {
+    const plain = digits.replace(/[^0-9]/g, '');
+    return `${'*'.repeat(plain.length - 4)}${plain.slice(-4)}`;
+  });
 }
 
 const MAX_DEPTH = 8;
 
 /**
  * A copy of `value` safe to log: values under secret keys replaced by {@link REDACTED} at any
- * depth, card-like digit runs masked in every string, errors reduced to name and message,
+ * depth, card-like digit runs masked in every string but identifiers (merchantOrderId, payoutId,
+ * workflowId), errors reduced to name and message,
  * bigints as strings, cycles and depth cut.
  */
 export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
@@ -137,7 +153,11 @@ export function redact(value: unknown, depth = 0, seen = new WeakSet<object>()):
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       out[k] =
-        isSecretKey(k) && v !== undefined && v !== null ? REDACTED : redact(v, depth + 1, seen);
+        isSecretKey(k) && v !== undefined && v !== null
+          ? REDACTED
+          : typeof v === 'string' && ID_KEYS.has(normalizeKey(k))
+            ? redactText(v, { maskDigits: false })
+            : redact(v, depth + 1, seen);
     }
     return out;
   } finally {

@@ -59,6 +59,23 @@ describe('redact', () => {
     expect(redact({ detail: [`to ${ACCOUNT}`] })).toEqual({ detail: ['to ***************0018'] });
   });
 
+  it('keeps the digits of identifiers operators search by, masks them anywhere else', () => {
+    const orderId = '202612020000000001';
+    expect(
+      redact({
+        merchantOrderId: orderId,
+        payoutId: `POT${orderId}`,
+        workflowId: `payout:PF0002:${orderId}`,
+        detail: `order ${orderId}`,
+      }),
+    ).toEqual({
+      merchantOrderId: orderId,
+      payoutId: `POT${orderId}`,
+      workflowId: `payout:PF0002:${orderId}`,
+      detail: 'order **************0001',
+    });
+  });
+
   it('keeps shorter digit runs: times in milliseconds, amounts, phone numbers', () => {
     const text = 'at 1764680000000 amount 50000 phone 13800138000 code 0000';
     expect(redactText(text)).toBe(text);
