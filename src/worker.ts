@@ -6,7 +6,7 @@
  * hand before it exits. Every payload it writes is encrypted (src/codec/).
  */
 import { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import {
   describePayloadCodecConfig,
   parsePayloadCodecConfig,
@@ -17,13 +17,13 @@ import { ConfigError } from './errors.js';
 import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { checkGatewayCredentials } from './gateway/credential-check.js';
-import { createProcessLogger, sdkLogFunction } from './log.js';
+import { createProcessLogger } from './log.js';
 import { parseReconcileConfig } from './reconcile/config.js';
 import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
 import { parseWorkerConfig } from './worker/config.js';
-import { prometheusMetrics } from './metrics/prometheus.js';
+import { workerTelemetry } from './metrics/telemetry.js';
 
 const log = createProcessLogger('worker', process.env);
 
@@ -35,18 +35,7 @@ async function main(): Promise<void> {
   const reconcileConfig = parseReconcileConfig(process.env);
   if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
   Runtime.install({
-    // WARN by default: INFO would print the workflow bundler's output at every start. The SDK's
-    // lines, the workflows' and activities' logs and the core's come out as the worker's own.
-    logger: new DefaultLogger(
-      workerConfig.logLevel,
-      sdkLogFunction('temporal', workerConfig.logFormat),
-    ),
-    telemetryOptions: {
-      logging: { forward: {}, filter: { core: workerConfig.logLevel, other: 'ERROR' } },
-      ...(workerConfig.metricsAddress === null
-        ? {}
-        : { metrics: prometheusMetrics(workerConfig.metricsAddress) }),
-    },
+    ...workerTelemetry(workerConfig),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 

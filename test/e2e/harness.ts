@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type RuntimeOptions, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { startCallbackReceiver } from '../../src/callback/receiver.js';
@@ -28,7 +28,6 @@ import {
   type GatewayConfig,
 } from '../../src/gateway/config.js';
 import type { PayoutRequest } from '../../src/client/request.js';
-import { prometheusMetrics } from '../../src/metrics/prometheus.js';
 import { DEMO_RULE_INPUTS } from '../../src/sandbox/demo-rules.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
@@ -96,10 +95,10 @@ export interface E2eOptions {
   /** The dev server keeps its state in this SQLite file; in memory without it. */
   readonly dbFilename?: string;
   /**
-   * Serves the worker's Prometheus endpoint on this `host:port`, as WORKER_METRICS_ADDRESS does.
-   * The SDK's runtime is installed once per process: only the first harness of a file decides.
+   * The SDK runtime's logger and telemetry (a worker's logs, its Prometheus endpoint), instead of
+   * a quiet logger. The runtime is installed once per process: the first harness of a file decides.
    */
-  readonly metricsAddress?: string;
+  readonly runtime?: Pick<RuntimeOptions, 'logger' | 'telemetryOptions'>;
 }
 
 /** A running product, as one test file sees it. */
@@ -131,16 +130,11 @@ export interface E2e {
 let runtimeInstalled = false;
 
 /** Keeps the SDK quiet (activity retries are expected here); once per process. */
-function quietRuntime(metricsAddress?: string): void {
+function quietRuntime(runtime?: E2eOptions['runtime']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      ...(metricsAddress === undefined
-        ? {}
-        : { telemetryOptions: { metrics: prometheusMetrics(metricsAddress) } }),
-    });
+    Runtime.install(runtime ?? { logger: new DefaultLogger('ERROR') });
   } catch {
     // Installed already by another module in this process.
   }
@@ -148,7 +142,7 @@ function quietRuntime(metricsAddress?: string): void {
 
 /** Starts the whole product. On failure, whatever had started is closed before the error. */
 export async function startE2e(options: E2eOptions): Promise<E2e> {
-  quietRuntime(options.metricsAddress);
+  quietRuntime(options.runtime);
   const cleanups: Array<() => Promise<void>> = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {

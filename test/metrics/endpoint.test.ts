@@ -7,6 +7,8 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openPayoutDispute } from '../../src/disputes.js';
+import { workerTelemetry } from '../../src/metrics/telemetry.js';
+import { parseWorkerConfig } from '../../src/worker/config.js';
 import { PAYOUT_METRICS } from '../../workflows/metrics.js';
 import { E2E_MERCHANT, startE2e, type E2e } from '../e2e/harness.js';
 import { waitForStatus, eventually } from '../e2e/support.js';
@@ -38,15 +40,28 @@ const SDK_LABELS = new Set([
 ]);
 const PAYOUT_LABELS = new Set(['status', 'reason', 'outcome', 'operation', 'le']);
 
+/** What the SDK's runtime logger wrote. */
+const logLines: string[] = [];
+
 describe('the worker metrics endpoint', () => {
   it('serves payout and SDK metrics after real payouts', { timeout: 90_000 }, async () => {
     const port = await freePort();
-    const e2e = await startE2e({ name: 'metrics', metricsAddress: `127.0.0.1:${port}` });
+    // The worker process's own telemetry, from the keys it reads.
+    const config = parseWorkerConfig({
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'INFO',
+    });
+    const e2e = await startE2e({
+      name: 'metrics',
+      runtime: workerTelemetry(config, (line) => logLines.push(line)),
+    });
     try {
       await scenario(e2e, `http://127.0.0.1:${port}/metrics`);
     } finally {
       await e2e.close();
     }
+    sdkLogs(e2e);
   });
 });
 
@@ -202,5 +217,36 @@ async function scenario(e2e: E2e, url: string): Promise<void> {
     for (const key of Object.keys(sample.labels)) {
       expect(PAYOUT_LABELS.has(key) || SDK_LABELS.has(key), `${sample.name} ${key}`).toBe(true);
     }
+  }
+}
+
+/** The SDK's lines (activities' logs among them) came out as JSON lines, redacted. */
+function sdkLogs(e2e: E2e): void {
+  expect(logLines.length).toBeGreaterThan(0);
+  const entries = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const e of entries) {
+    expect(Object.keys(e)).toEqual(['time', 'level', 'component', 'message', 'context']);
+    expect(e['component']).toBe('temporal');
+  }
+  // The SDK core's own lines are forwarded too.
+  expect(
+    entries.some((e) => (e['context'] as Record<string, unknown>)['sdkComponent'] === 'core'),
+  ).toBe(true);
+  const submits = entries.filter((e) => e['message'] === 'payout submit');
+  expect(submits.length).toBe(3);
+  expect(submits[0]?.['context']).toMatchObject({
+    sdkComponent: 'activity',
+    activityType: 'submitPayout',
+    taskQueue: e2e.taskQueue,
+  });
+  const text = logLines.join('\n');
+  const sample = e2e.request('X-');
+  for (const secret of [
+    sample.accountNumber,
+    sample.recipientName,
+    E2E_MERCHANT.secret,
+    E2E_MERCHANT.authToken,
+  ]) {
+    expect(text, secret).not.toContain(secret);
   }
 }
