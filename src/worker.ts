@@ -1,9 +1,11 @@
 /**
  * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_*, TEMPORAL_*,
- * PAYLOAD_CODEC* and RECONCILE_* from the environment, checks the gateway credentials, connects
- * to Temporal (local, self-hosted with mTLS, or Temporal Cloud), keeps the reconciliation
- * schedule in line with its settings, and runs until SIGINT or SIGTERM, finishing the tasks in
- * hand before it exits. Every payload it writes is encrypted (src/codec/).
+ * PAYLOAD_CODEC*, RECONCILE_*, LOG_* and WORKER_METRICS_ADDRESS from the environment, logs its own
+ * lines and the SDK's redacted in LOG_FORMAT, serves the Prometheus endpoint when asked to
+ * (src/metrics/), checks the gateway credentials, connects to Temporal (local, self-hosted with
+ * mTLS, or Temporal Cloud), keeps the reconciliation schedule in line with its settings, and runs
+ * until SIGINT or SIGTERM, finishing the tasks in hand before it exits. Every payload it writes is
+ * encrypted (src/codec/).
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -34,10 +36,17 @@ async function main(): Promise<void> {
   const codecConfig = parsePayloadCodecConfig(process.env);
   const reconcileConfig = parseReconcileConfig(process.env);
   if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
-  Runtime.install({
-    ...workerTelemetry(workerConfig),
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-  });
+  try {
+    Runtime.install({
+      ...workerTelemetry(workerConfig),
+      shutdownSignals: ['SIGINT', 'SIGTERM'],
+    });
+  } catch (error) {
+    // Most likely the metrics port is taken: say which key to change.
+    throw new Error(
+      `the Temporal runtime did not start (WORKER_METRICS_ADDRESS: is the port free?): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 
   // One dispatcher for the check and the client, closed here (an injected one is ours to close).
   const dispatcher = createGatewayDispatcher(gatewayConfig);

@@ -4,6 +4,7 @@
  * each process stops at its configuration.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -66,6 +67,29 @@ describe.concurrent('process logs', { timeout: 60_000 }, () => {
       / ERROR \[worker\] Invalid configuration: .*LOG_FORMAT \(json or text\)/,
     );
     expect(stderr).not.toContain('xml-Vb62');
+  });
+
+  it('a metrics port already taken stops the worker, naming the key', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const { code, stderr } = await run('src/worker.ts', {
+        WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
+        PAYLOAD_CODEC: 'off',
+        GATEWAY_BASE_URL: 'http://127.0.0.1:9',
+        GATEWAY_ALLOW_HTTP: 'true',
+        GATEWAY_PLATFORM_ID: 'PF0002',
+        GATEWAY_SECRET: 'process-secret-Zq81',
+        GATEWAY_AUTH_TOKEN: 'process-token-Hw27',
+      });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/ERROR \[worker\] worker failed .*WORKER_METRICS_ADDRESS.*in use/);
+      expect(stderr).not.toContain('process-secret-Zq81');
+      expect(stderr).not.toContain('process-token-Hw27');
+    } finally {
+      taken.close();
+    }
   });
 
   it('a bad WORKER_METRICS_ADDRESS stops the worker, naming the key', async () => {
