@@ -1,5 +1,5 @@
+import { presentValue, readTextFile } from '../config-keys.js';
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue, toFieldIssues } from '../errors.js';
 
@@ -68,11 +68,8 @@ export function parsePayloadCodecConfig(
   env: Readonly<Record<string, string | undefined>>,
   deps: PayloadCodecConfigDeps = {},
 ): PayloadCodecConfig {
-  const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const present = (key: string): string | undefined => {
-    const value = env[key]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
+  const readFile = deps.readFile ?? readTextFile;
+  const present = (key: string): string | undefined => presentValue(env, key)?.trim() || undefined;
   const issues: FieldIssue[] = [];
   const mode = modeSchema.safeParse({ PAYLOAD_CODEC: present('PAYLOAD_CODEC') });
   if (!mode.success) issues.push(...toFieldIssues(mode.error));

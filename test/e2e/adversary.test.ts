@@ -17,15 +17,9 @@ import { createGatewayClient } from '../../src/gateway/client.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { PAYOUT_WORKFLOW_TYPE, payoutWorkflowId } from '../../workflows/api.js';
 import { E2E_MERCHANT, useE2e, type E2e } from './harness.js';
-import { createCounts, eventually, waitForStatus } from './support.js';
+import { createCounts, eventually, waitForStatus, staysProcessing } from './support.js';
 
-const RULES: RuleInput[] = [
-  {
-    name: 'stays processing',
-    match: { payoutClIdPrefix: 'ADV-STUCK-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
-];
+const RULES: RuleInput[] = [staysProcessing('ADV-STUCK-')];
 const e2e = useE2e({ name: 'adversary', rules: RULES });
 const WAIT = { timeoutMs: 20_000 };
 const EventType = temporal.api.enums.v1.EventType;

@@ -110,6 +110,8 @@ export interface E2e {
   readonly rawClient: Client;
   /** The payload codec every client and the worker of this harness use. */
   readonly codec: PayloadCodec;
+  /** Its key ring as PAYLOAD_CODEC_KEYS, for the product's processes a test spawns (the CLI). */
+  readonly codecKeys: string;
   /** The client library, as a backend service would use it. */
   readonly payouts: PayoutClient;
   readonly sandbox: SandboxGateway;
@@ -167,8 +169,9 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     );
     cleanups.push(() => env.teardown());
     // Through the config parser, as the processes read their key.
+    const codecKeys = `e2e:${randomBytes(32).toString('base64')}`;
     const dataConverter = payoutDataConverter(
-      parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: `e2e:${randomBytes(32).toString('base64')}` }),
+      parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: codecKeys }),
     );
     const [codec] = dataConverter.payloadCodecs ?? [];
     if (codec === undefined) throw new Error('the e2e data converter has no codec');
@@ -243,6 +246,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       client,
       rawClient: env.client,
       codec,
+      codecKeys,
       payouts,
       sandbox,
       gatewayConfig,
