@@ -15,11 +15,11 @@ import {
   payoutDataConverter,
   PLAINTEXT_WARNING,
 } from './codec/index.js';
-import { ConfigError } from './errors.js';
 import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { checkGatewayCredentials } from './gateway/credential-check.js';
 import { createProcessLogger } from './log.js';
+import { runMain } from './process.js';
 import { parseReconcileConfig } from './reconcile/config.js';
 import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
@@ -101,11 +101,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  log.error(error instanceof ConfigError ? error.message : 'worker failed', {
-    ...(error instanceof ConfigError
-      ? {}
-      : { error: error instanceof Error ? error.message : String(error) }),
-  });
-  process.exit(1);
-});
+runMain('worker', log, main);
