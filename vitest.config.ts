@@ -20,6 +20,7 @@ const INTEGRATION = [
   'test/worker/startup-check.test.ts',
   'test/boundaries/log-safety.test.ts',
   'test/sandbox/main.test.ts',
+  'test/metrics/endpoint.test.ts',
 ];
 /** The soak runs alone, after the rest: it loads both cores on its own. */
 const SOAK = ['test/soak/**/*.test.ts'];

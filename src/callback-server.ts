@@ -15,13 +15,14 @@ import {
 } from './codec/index.js';
 import { createGatewayClient } from './gateway/client.js';
 import { parseGatewayConfig } from './gateway/config.js';
-import { createConsoleLogger } from './log.js';
+import { createProcessLogger, parseLogFormat } from './log.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { onStopSignal, runMain } from './process.js';
 
-const log = createConsoleLogger('callbacks');
+const log = createProcessLogger('callbacks', process.env);
 
 async function main(): Promise<void> {
+  parseLogFormat(process.env);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const serverConfig = parseCallbackServerConfig(process.env);
