@@ -4,14 +4,14 @@
  * and `temporal --codec-endpoint` show payouts decrypted, to those allowed to call it.
  */
 import { ConfigError } from '../errors.js';
-import { createConsoleLogger } from '../log.js';
+import { createProcessLogger } from '../log.js';
 import { AesGcmPayloadCodec } from './codec.js';
 import { describePayloadCodecConfig, parsePayloadCodecConfig } from './config.js';
 import { startCodecServer } from './http.js';
 import { parseCodecServerConfig } from './server-config.js';
 import { onStopSignal, runMain } from '../process.js';
 
-const log = createConsoleLogger('codec-server');
+const log = createProcessLogger('codec-server', process.env);
 
 async function main(): Promise<void> {
   const codecConfig = parsePayloadCodecConfig(process.env);

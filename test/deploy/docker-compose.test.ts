@@ -10,6 +10,8 @@ import { ConfigError } from '../../src/errors.js';
 import { GATEWAY_CONFIG_KEYS } from '../../src/gateway/config-keys.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { parseSandboxEnv } from '../../src/sandbox/env.js';
+import { LOG_CONFIG_KEYS, parseLogFormat } from '../../src/log.js';
+import { parseWorkerConfig, WORKER_CONFIG_KEYS } from '../../src/worker/config.js';
 import {
   parseTemporalConnectionConfig,
   TEMPORAL_CONFIG_KEYS,
@@ -56,6 +58,8 @@ const known = new Set<string>([
   ...TEMPORAL_CONFIG_KEYS.map((k) => k.key),
   ...CALLBACK_CONFIG_KEYS.map((k) => k.key),
   ...PAYLOAD_CODEC_CONFIG_KEYS.map((k) => k.key),
+  ...LOG_CONFIG_KEYS.map((k) => k.key),
+  ...WORKER_CONFIG_KEYS.map((k) => k.key),
 ]);
 
 describe('docker-compose.yml', () => {
@@ -134,6 +138,14 @@ describe('docker-compose.yml', () => {
         expect(known.has(key), `${name}: unknown key ${key}`).toBe(true);
       expect(parseTemporalConnectionConfig(env).address, name).toBe('temporal:7233');
     }
+    for (const name of ['worker', 'worker-sandbox']) {
+      // JSON lines for a collector, and metrics on the compose network.
+      expect(parseWorkerConfig(defaults(name)), name).toMatchObject({
+        logFormat: 'json',
+        metricsAddress: '0.0.0.0:9464',
+      });
+    }
+    expect(parseLogFormat(defaults('callbacks'))).toBe('json');
     const receiver = parseCallbackServerConfig(defaults('callbacks'));
     expect(receiver).toMatchObject({ host: '0.0.0.0', port: 8788, path: '/callbacks/payout' });
   });
