@@ -3,34 +3,11 @@
  * JSON object in json, a bad key is reported naming it (in text, never its value). No Temporal:
  * each process stops at its configuration.
  */
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { runEntry } from './support/processes.js';
 import { describe, expect, it } from 'vitest';
 
-const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/** Runs a process entry point to its exit; returns its stderr. */
-function run(
-  entry: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: projectRoot,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+const run = (entry: string, env: Record<string, string>) => runEntry(entry, env);
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 

@@ -8,15 +8,10 @@ import {
 } from '../../activities/index.js';
 import { ValidationError } from '../../src/errors.js';
 import type { QueryOutcome, SubmitOutcome } from '../../vocabulary/gateway.js';
+import { EXAMPLE_REQUEST } from '../support/requests.js';
 import type { PayoutRequest } from '../../src/client/request.js';
 
-const request: PayoutRequest = {
-  merchantOrderId: 'ORDER-1',
-  amountCents: 50_000,
-  bankName: '中国农业银行',
-  recipientName: 'Li Lei',
-  accountNumber: '6228480000000000000',
-};
+const request: PayoutRequest = EXAMPLE_REQUEST;
 const input = { request, platformId: 'PF0002', origin: 'initial' as const };
 const found: QueryOutcome = {
   kind: 'found',

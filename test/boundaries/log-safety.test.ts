@@ -4,7 +4,6 @@
  * process writes it, and no captured text may hold the signing secret, the query token, the
  * recipient's name, the account number or a sign value, not even a piece of one.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -26,6 +25,7 @@ import { createConsoleLogger } from '../../src/log.js';
 import type { PayoutRequest } from '../../src/client/request.js';
 import { startSandboxGateway, type SandboxLogger } from '../../src/sandbox/index.js';
 import { json, startServer, type TestServer } from '../gateway/helpers/http-server.js';
+import { runEntry } from '../support/processes.js';
 import { referenceMd5 } from '../gateway/helpers/independent-sign.js';
 
 const SECRET = 'LogSafetySecret-7c1e9a';
@@ -510,25 +510,10 @@ describe("the sandbox gateway's log holds no secret, recipient or sign", () => {
 // ---- the worker and the receiver as processes, on a bad environment ---------------------
 
 describe('the worker and the receiver refuse a bad environment without printing its values', () => {
-  const root = new URL('../../', import.meta.url).pathname;
-
-  function run(
-    script: string,
-    env: Record<string, string>,
-  ): Promise<{ code: number | null; output: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script], {
-        cwd: root,
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, output }));
-    });
-  }
+  const run = async (script: string, env: Record<string, string>) => {
+    const { code, stderr } = await runEntry(script, env, { stdout: true });
+    return { code, output: stderr };
+  };
 
   const good = {
     GATEWAY_BASE_URL: 'https://gateway.example',

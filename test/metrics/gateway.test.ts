@@ -6,6 +6,7 @@ import { ValidationError } from '../../src/errors.js';
 import { meteredGateway } from '../../src/metrics/gateway.js';
 import type { ReconcilingGateway } from '../../activities/reconcile.js';
 import type { PayoutRequest } from '../../src/client/request.js';
+import { EXAMPLE_REQUEST } from '../support/requests.js';
 import { PAYOUT_METRICS } from '../../workflows/metrics.js';
 
 interface Recorded {
@@ -41,13 +42,7 @@ function recordingMeter(): MetricMeter & { readonly records: Recorded[] } {
   return meter;
 }
 
-const request: PayoutRequest = {
-  merchantOrderId: 'ORDER-1',
-  amountCents: 50_000,
-  bankName: '中国农业银行',
-  recipientName: 'Li Lei',
-  accountNumber: '6228480000000000000',
-};
+const request: PayoutRequest = EXAMPLE_REQUEST;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

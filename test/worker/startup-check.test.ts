@@ -2,15 +2,12 @@
  * The worker process checks the gateway credentials before it connects to Temporal or polls: a
  * wrong token stops it with a ConfigError naming the keys; the right one lets it go on.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
+import { runEntry } from '../support/processes.js';
 import { DEFAULT_MERCHANT } from '../../src/sandbox/options.js';
-
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A port nothing listens on: Temporal is unreachable, so only the gateway check can pass. */
 function closedPort(): Promise<number> {
@@ -23,23 +20,8 @@ function closedPort(): Promise<number> {
 }
 
 /** Runs `tsx src/worker.ts` to its exit; the worker logs on stderr. */
-function runWorker(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-      cwd: projectRoot,
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
-}
+const runWorker = (env: Record<string, string>) =>
+  runEntry('src/worker.ts', env, { timeoutMs: 45_000 });
 
 describe('worker start: gateway credential check', () => {
   let gw: SandboxGateway;
