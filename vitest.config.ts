@@ -21,6 +21,8 @@ const INTEGRATION = [
   'test/boundaries/log-safety.test.ts',
   'test/sandbox/main.test.ts',
 ];
+/** A real Chromium against `npm start`: the operator's path in the Temporal Web UI. */
+const BROWSER = ['test/browser/**/*.test.ts'];
 /** The soak runs alone, after the rest: it loads both cores on its own. */
 const SOAK = ['test/soak/**/*.test.ts'];
 
@@ -33,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...INTEGRATION, ...SOAK],
+          exclude: [...INTEGRATION, ...BROWSER, ...SOAK],
           testTimeout: 20_000,
         },
       },
@@ -45,6 +47,16 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Finds or installs the Temporal binaries and bundles the workflows, once.
           globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          testTimeout: 60_000,
+          hookTimeout: 150_000,
+          // Finds Chromium, or installs it (apt-get) on a machine without one.
+          globalSetup: ['test/browser/global-setup.ts'],
         },
       },
       {
