@@ -5,7 +5,7 @@
  *
  * Order: `CHROMIUM_PATH` (must be an executable file: it is never second-guessed), then
  * `chromium` / `chromium-browser` / `google-chrome` on PATH, then `apt-get install -y chromium`
- * (as root, or through passwordless sudo). Anything else fails with what to do.
+ * with a CJK font (as root, or through passwordless sudo). Anything else fails with what to do.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
@@ -101,8 +101,10 @@ export function ensureChromium(
   log('Installing Chromium for the Web UI browser test (apt-get, once per machine)…');
   // A fresh image has no package lists yet; `update` failing is not fatal if the install works.
   apt(['update']);
-  if (!apt(['install', '-y', '--no-install-recommends', 'chromium'])) {
-    reasons.push('`apt-get install -y chromium` failed (see the lines above)');
+  // A CJK font too: bank and recipient names are Chinese, and without one the UI (and every
+  // screenshot or trace of it) shows empty boxes.
+  if (!apt(['install', '-y', '--no-install-recommends', 'chromium', 'fonts-wqy-zenhei'])) {
+    reasons.push('`apt-get install -y chromium fonts-wqy-zenhei` failed (see the lines above)');
     throw new ChromiumNotFoundError(reasons);
   }
   const installed =

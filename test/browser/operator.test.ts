@@ -134,7 +134,7 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
       view = await payouts.getPayout(orderId);
     }
     browser = await chromium.launch({ executablePath: inject('chromiumPath'), headless: true });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser.newContext({ viewport: { width: 1440, height: 820 } });
     context.setDefaultTimeout(UI_TIMEOUT);
     await context.tracing.start({ screenshots: true, snapshots: true });
     page = await context.newPage();
@@ -170,7 +170,8 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
         /^`?PayoutStatus`?\s*=\s*"NEEDS_REVIEW"$/,
       );
 
-      // The payout columns, as docs/operators.md tells an operator to add them.
+      // The payout columns, as docs/operators.md tells an operator to add them; room for them.
+    await page.getByRole('button', { name: 'Collapse saved views' }).click();
       await page.getByTestId('workflows-summary-table-configuration-button').click();
       for (const column of ['Run ID', 'Type'])
         await page.getByRole('button', { name: `Remove ${column} column` }).click();
