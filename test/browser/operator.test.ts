@@ -8,7 +8,7 @@
  * folder in the system's temp directory); the failure's message names them.
  */
 import { Client, Connection } from '@temporalio/client';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,7 @@ const UI_TIMEOUT = 30_000;
 describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
   let stack: RunningStack;
   let connection: Connection;
+  let client: Client;
   let payouts: PayoutClient;
   let browser: Browser;
   let context: BrowserContext;
@@ -105,10 +106,8 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
     };
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const codec = parsePayloadCodecConfig(withLocalStackKey(env, projectRoot));
-    payouts = createPayoutClient({
-      client: new Client({ connection, dataConverter: payoutDataConverter(codec) }),
-      platformId: 'PF0002',
-    });
+    client = new Client({ connection, dataConverter: payoutDataConverter(codec) });
+    payouts = createPayoutClient({ client, platformId: 'PF0002' });
     // The sandbox's demo rule: the gateway reports another amount, a conflict only a person
     // resolves. The second payout goes its normal way and must not show up in the review list.
     const runId = Date.now().toString(36).toUpperCase();
@@ -156,6 +155,26 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
     }
   }, 60_000);
 
+  step('every bookmark in docs/operators.md is a query the server runs', async () => {
+    const doc = readFileSync(join(projectRoot, 'docs', 'operators.md'), 'utf8');
+    const urls = [...doc.matchAll(/https?:\/\/[^\s)>\]"]+\?query=[^\s)>\]"]+/g)].map((m) => m[0]);
+    expect(urls.length).toBeGreaterThanOrEqual(10);
+    const refused: string[] = [];
+    for (const url of urls) {
+      const query = new URL(url).searchParams.get('query') ?? '';
+      await client.workflow.count(query).catch((error: unknown) => {
+        refused.push(`${query}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    expect(refused).toEqual([]);
+    // Search attributes reach the list a moment after the workflow set them.
+    await expect
+      .poll(async () => (await client.workflow.count('PayoutStatus="NEEDS_REVIEW"')).count, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+  });
+
   step(
     'the workflows list, filtered by PayoutStatus = NEEDS_REVIEW, shows the payout',
     async () => {
@@ -171,7 +190,7 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
       );
 
       // The payout columns, as docs/operators.md tells an operator to add them; room for them.
-    await page.getByRole('button', { name: 'Collapse saved views' }).click();
+      await page.getByRole('button', { name: 'Collapse saved views' }).click();
       await page.getByTestId('workflows-summary-table-configuration-button').click();
       for (const column of ['Run ID', 'Type'])
         await page.getByRole('button', { name: `Remove ${column} column` }).click();
@@ -217,21 +236,42 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
     };
     expect(decision['action']).toBe('confirm-succeeded');
 
-    await page.getByRole('button', { name: 'More Actions' }).click();
-    await page.getByRole('menuitem', { name: 'Send an Update' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send an Update' });
-    await dialog.getByRole('button', { name: 'Select an Update' }).click();
-    await dialog.getByRole('option', { name: /^applyOperatorDecision/ }).click();
     const data = dialog.getByRole('textbox').last();
-    await data.click();
-    await page.keyboard.insertText(JSON.stringify(decision));
-    // The editor reformats the JSON when it loses focus, which moves the Submit button: blur
-    // first, or the click can land where the button was.
-    await data.blur();
-    await dialog.getByText(`"operatorId": "${OPERATOR}"`).waitFor();
-    await shot('update');
-    await dialog.getByRole('button', { name: 'Submit' }).click();
-    // Accepted: the dialog closes. Refused: it stays open with the rule in an alert.
+    const send = async (json: Record<string, unknown>, screenshot?: string) => {
+      await page.getByRole('button', { name: 'More Actions' }).click();
+      await page.getByRole('menuitem', { name: 'Send an Update' }).click();
+      await dialog.getByRole('button', { name: 'Select an Update' }).click();
+      await dialog.getByRole('option', { name: /^applyOperatorDecision/ }).click();
+      await data.click();
+      await page.keyboard.insertText(JSON.stringify(json));
+      // The editor reformats the JSON when it loses focus, which moves the Submit button: blur
+      // first, or the click can land where the button was.
+      await data.blur();
+      await dialog.getByText(`"action": "${String(json['action'])}"`).waitFor();
+      if (screenshot) await shot(screenshot);
+      await dialog.getByRole('button', { name: 'Submit' }).click();
+    };
+
+    // A decision the payout does not accept: the dialog stays open with a failure, which the
+    // Web UI does not decrypt ("Encoded failure"); the rule is in the status query.
+    await send({ ...decision, action: 'keep-waiting', for: '6h' });
+    await dialog.getByText('Encoded failure').waitFor();
+    await shot('refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).last().click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('tab', { name: 'Queries' }).click();
+    await page.getByRole('button', { name: 'Run Query' }).click();
+    const answer = page.getByRole('main').getByRole('textbox').last();
+    // The answer's editor renders only what is near its viewport: scroll it into view.
+    await answer.press('ControlOrMeta+End').catch(() => undefined);
+    await expect
+      .poll(() => answer.innerText(), { timeout: UI_TIMEOUT })
+      .toMatch(/"lastRefusedDecision": \{[^}]*"rule": "conflict-needs-confirm"/);
+    expect(await answer.innerText()).toContain(`"operatorId": "${OPERATOR}"`);
+
+    await send(decision, 'update');
+    // Accepted: the dialog closes.
     await dialog.waitFor({ state: 'hidden' }).catch(async (error: unknown) => {
       throw new Error(`the update was not accepted: ${await dialog.innerText()}`, { cause: error });
     });

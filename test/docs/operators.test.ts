@@ -231,12 +231,13 @@ describe('docs/operators.md', () => {
     }
   });
 
-  it('shows the four screenshots the browser test takes', () => {
+  it('shows the screenshots the browser test takes', () => {
     const images = [...text.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
     expect(images).toEqual([
       'operators/list.png',
       'operators/payout.png',
       'operators/update.png',
+      'operators/refused.png',
       'operators/finished.png',
     ]);
   });
