@@ -21,8 +21,11 @@ const INTEGRATION = [
   'test/boundaries/log-safety.test.ts',
   'test/sandbox/main.test.ts',
 ];
-/** A real Chromium against `npm start`: the operator's path in the Temporal Web UI. */
-const BROWSER = ['test/browser/**/*.test.ts'];
+/**
+ * A real Chromium against `npm start`: the operator's path in the Temporal Web UI. (How it finds
+ * Chromium, test/browser/install-chromium.test.ts, is a unit test.)
+ */
+const BROWSER = ['test/browser/operator.test.ts'];
 /** The soak runs alone, after the rest: it loads both cores on its own. */
 const SOAK = ['test/soak/**/*.test.ts'];
 
