@@ -201,7 +201,9 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
       const table = page.getByRole('table', { name: 'Workflows' });
       const row = table.getByRole('row').filter({ hasText: workflowId });
       await row.waitFor();
-      await expect.poll(() => row.innerText()).toContain('conflict-mismatch');
+      await expect
+        .poll(() => row.innerText(), { timeout: UI_TIMEOUT })
+        .toContain('conflict-mismatch');
       expect(await row.innerText()).toContain('NEEDS_REVIEW');
       expect(await table.getByRole('link', { name: /^payout:PF0002:DEMO-OK-/ }).count()).toBe(0);
       await shot('list');
