@@ -133,7 +133,11 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
       view = await payouts.getPayout(orderId);
     }
     browser = await chromium.launch({ executablePath: inject('chromiumPath'), headless: true });
-    context = await browser.newContext({ viewport: { width: 1440, height: 820 } });
+    context = await browser.newContext({
+      viewport: { width: 1440, height: 820 },
+      // The copy buttons of the Web UI, read back by the test.
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     context.setDefaultTimeout(UI_TIMEOUT);
     await context.tracing.start({ screenshots: true, snapshots: true });
     page = await context.newPage();
@@ -264,13 +268,26 @@ describe('the operator resolves a stuck payout in the Temporal Web UI', () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.getByRole('tab', { name: 'Queries' }).click();
     await page.getByRole('button', { name: 'Run Query' }).click();
-    const answer = page.getByRole('main').getByRole('textbox').last();
-    // The answer's editor renders only what is near its viewport: scroll it into view.
-    await answer.press('ControlOrMeta+End').catch(() => undefined);
-    await expect
-      .poll(() => answer.innerText(), { timeout: UI_TIMEOUT })
-      .toMatch(/"lastRefusedDecision": \{[^}]*"rule": "conflict-needs-confirm"/);
-    expect(await answer.innerText()).toContain(`"operatorId": "${OPERATOR}"`);
+    await page.getByRole('main').getByRole('textbox').last().getByText('"status"').waitFor();
+    // The answer's editor renders only the lines near the viewport: read it whole, as an
+    // operator pasting it into a ticket would, through its copy button.
+    const view = await expect
+      .poll(
+        async () => {
+          await page
+            .getByRole('main')
+            .getByRole('button', { name: 'Click to copy content' })
+            .last()
+            .click();
+          return page.evaluate<string>('navigator.clipboard.readText()');
+        },
+        { timeout: UI_TIMEOUT },
+      )
+      .toContain('lastRefusedDecision')
+      .then(() => page.evaluate<string>('navigator.clipboard.readText()'));
+    expect(
+      (JSON.parse(view) as { lastRefusedDecision: unknown }).lastRefusedDecision,
+    ).toMatchObject({ rule: 'conflict-needs-confirm', operatorId: OPERATOR, via: 'update' });
 
     await send(decision, 'update');
     // Accepted: the dialog closes.
