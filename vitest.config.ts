@@ -20,6 +20,7 @@ const INTEGRATION = [
   'test/worker/startup-check.test.ts',
   'test/boundaries/log-safety.test.ts',
   'test/sandbox/main.test.ts',
+  'test/metrics/endpoint.test.ts',
 ];
 /**
  * A real Chromium against `npm start`: the operator's path in the Temporal Web UI. (How it finds

@@ -1,5 +1,6 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { ValidationError } from '../src/errors.js';
+import { meteredGateway } from '../src/metrics/gateway.js';
 import type { QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
 import type { PayoutRequest } from '../src/client/request.js';
 import type {
@@ -52,7 +53,9 @@ const INVALID_AUTHORIZATION_CODE = '0006';
  * Builds the payout activities around an injected gateway client. Logs carry the merchant order
  * id and the outcome, never credentials or recipient details.
  */
-export function createActivities({ gateway }: ActivityDeps): PayoutActivities {
+export function createActivities(deps: ActivityDeps): PayoutActivities {
+  // Every gateway call is timed and counted by outcome on the worker's metrics endpoint.
+  const gateway = meteredGateway(deps.gateway);
   return {
     async submitPayout({ request, platformId, origin }: SubmitPayoutInput): Promise<SubmitResult> {
       const merchantOrderId = request.merchantOrderId;

@@ -6,6 +6,7 @@ import { compareOrder, missingAtGateway } from '../src/reconcile/compare.js';
 import { temporalPayoutRecords, type PayoutRecords } from '../src/reconcile/records.js';
 import { checkNowUpdate, payoutWorkflowId, type PayoutStatusView } from '../workflows/api.js';
 import { openPayoutDispute } from '../src/disputes.js';
+import { meteredGateway } from '../src/metrics/gateway.js';
 import {
   disputeWorkflowId,
   type DisputeNews,
@@ -47,9 +48,10 @@ const DISPUTE_REASONS = new Set<string>([
  * retried; acting is idempotent: a dispute's news is de-duplicated, and "check now" is a read.
  */
 export function createReconciliationActivities(
-  gateway: ReconcilingGateway,
+  unmetered: ReconcilingGateway,
   temporal: ReconciliationTemporal,
 ): ReconciliationActivities {
+  const gateway = meteredGateway(unmetered);
   const recordsOf = temporal.records ?? ((p: string) => temporalPayoutRecords(temporal.client, p));
 
   function ownMerchant(platformId: string): void {

@@ -13,15 +13,16 @@ import {
   payoutDataConverter,
   PLAINTEXT_WARNING,
 } from './codec/index.js';
-import { ConfigError } from './errors.js';
 import { createGatewayClient } from './gateway/client.js';
 import { parseGatewayConfig } from './gateway/config.js';
-import { createConsoleLogger } from './log.js';
+import { createProcessLogger, parseLogFormat } from './log.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
+import { onStopSignal, runMain } from './process.js';
 
-const log = createConsoleLogger('callbacks');
+const log = createProcessLogger('callbacks', process.env);
 
 async function main(): Promise<void> {
+  parseLogFormat(process.env);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const serverConfig = parseCallbackServerConfig(process.env);
@@ -60,15 +61,7 @@ async function main(): Promise<void> {
       .then(() => connection.close())
       .then(() => process.exit(0));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  onStopSignal(stop);
 }
 
-main().catch((error: unknown) => {
-  log.error(error instanceof ConfigError ? error.message : 'callback receiver failed to start', {
-    ...(error instanceof ConfigError
-      ? {}
-      : { error: error instanceof Error ? error.message : String(error) }),
-  });
-  process.exit(1);
-});
+runMain('callback receiver', log, main);

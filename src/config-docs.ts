@@ -5,6 +5,7 @@ import { GATEWAY_CONFIG_KEYS } from './gateway/config-keys.js';
 import { STACK_CONFIG_KEYS } from './stack/config.js';
 import { TEMPORAL_CONFIG_KEYS } from './temporal/connection-config.js';
 import { WORKER_CONFIG_KEYS } from './worker/config.js';
+import { LOG_CONFIG_KEYS } from './log.js';
 import { documentedKeys } from './config-keys.js';
 import { RECONCILE_CONFIG_KEYS } from './reconcile/config.js';
 
@@ -37,7 +38,8 @@ export function configTable(keys: readonly DocumentedKey[]): string {
 export const README_CONFIG_SECTIONS: Readonly<Record<string, readonly DocumentedKey[]>> = {
   gateway: GATEWAY_CONFIG_KEYS,
   temporal: TEMPORAL_CONFIG_KEYS,
-  worker: WORKER_CONFIG_KEYS,
+  worker: documentedKeys(WORKER_CONFIG_KEYS),
+  log: documentedKeys(LOG_CONFIG_KEYS),
   reconcile: documentedKeys(RECONCILE_CONFIG_KEYS),
   callback: documentedKeys(CALLBACK_CONFIG_KEYS),
   codec: PAYLOAD_CODEC_CONFIG_KEYS,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, toFieldIssues } from './errors.js';
 
@@ -92,3 +93,17 @@ export const wholeNumberSchema = (min: number, max: number, unit: string) =>
 
 /** Free text, as given. */
 export const textSchema = z.string();
+
+/** A key's value, or undefined when it is unset or empty (an empty value counts as unset). */
+export function presentValue(
+  env: Readonly<Record<string, string | undefined>>,
+  key: string,
+): string | undefined {
+  const value = env[key];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** How a `*_FILE` key's file is read, unless a test injects another reader. */
+export function readTextFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}

@@ -1,42 +1,52 @@
 /**
  * The payout worker as a process: `tsx src/worker.ts`. Reads GATEWAY_*, TEMPORAL_*,
- * PAYLOAD_CODEC* and RECONCILE_* from the environment, checks the gateway credentials, connects
- * to Temporal (local, self-hosted with mTLS, or Temporal Cloud), keeps the reconciliation
- * schedule in line with its settings, and runs until SIGINT or SIGTERM, finishing the tasks in
- * hand before it exits. Every payload it writes is encrypted (src/codec/).
+ * PAYLOAD_CODEC*, RECONCILE_*, LOG_* and WORKER_METRICS_ADDRESS from the environment, logs its own
+ * lines and the SDK's redacted in LOG_FORMAT, serves the Prometheus endpoint when asked to
+ * (src/metrics/), checks the gateway credentials, connects to Temporal (local, self-hosted with
+ * mTLS, or Temporal Cloud), keeps the reconciliation schedule in line with its settings, and runs
+ * until SIGINT or SIGTERM, finishing the tasks in hand before it exits. Every payload it writes is
+ * encrypted (src/codec/).
  */
 import { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import {
   describePayloadCodecConfig,
   parsePayloadCodecConfig,
   payoutDataConverter,
   PLAINTEXT_WARNING,
 } from './codec/index.js';
-import { ConfigError } from './errors.js';
 import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { checkGatewayCredentials } from './gateway/credential-check.js';
-import { createConsoleLogger } from './log.js';
+import { createProcessLogger } from './log.js';
+import { runMain } from './process.js';
 import { parseReconcileConfig } from './reconcile/config.js';
 import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
-import { parseLogLevel } from './worker/config.js';
+import { parseWorkerConfig } from './worker/config.js';
+import { workerTelemetry } from './metrics/telemetry.js';
 
-const log = createConsoleLogger('worker');
+const log = createProcessLogger('worker', process.env);
 
 async function main(): Promise<void> {
+  const workerConfig = parseWorkerConfig(process.env);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const codecConfig = parsePayloadCodecConfig(process.env);
   const reconcileConfig = parseReconcileConfig(process.env);
   if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
-  Runtime.install({
-    // WARN by default: INFO would print the workflow bundler's output at every start.
-    logger: new DefaultLogger(parseLogLevel(process.env['LOG_LEVEL'])),
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-  });
+  try {
+    Runtime.install({
+      ...workerTelemetry(workerConfig),
+      shutdownSignals: ['SIGINT', 'SIGTERM'],
+    });
+  } catch (error) {
+    // Most likely the metrics port is taken: say which key to change.
+    throw new Error(
+      `the Temporal runtime did not start (WORKER_METRICS_ADDRESS: is the port free?): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 
   // One dispatcher for the check and the client, closed here (an injected one is ours to close).
   const dispatcher = createGatewayDispatcher(gatewayConfig);
@@ -75,6 +85,10 @@ async function main(): Promise<void> {
         taskQueue: temporalConfig.taskQueue,
         gateway: describeGatewayConfig(gatewayConfig),
         ...describePayloadCodecConfig(codecConfig),
+        metrics:
+          workerConfig.metricsAddress === null
+            ? 'off'
+            : `http://${workerConfig.metricsAddress}/metrics`,
       });
       await worker.run();
       log.info('worker stopped');
@@ -87,11 +101,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  log.error(error instanceof ConfigError ? error.message : 'worker failed', {
-    ...(error instanceof ConfigError
-      ? {}
-      : { error: error instanceof Error ? error.message : String(error) }),
-  });
-  process.exit(1);
-});
+runMain('worker', log, main);

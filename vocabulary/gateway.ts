@@ -103,8 +103,8 @@ export function isFinalState(state: GatewayPayoutState): boolean {
   return finalOutcome(state) !== null;
 }
 
-/** One order as the gateway reports it, after its sign and identity were checked. */
-export interface GatewayOrder {
+/** What the gateway says of one order, in a query answer or a callback alike. */
+export interface GatewayOrderFacts {
   readonly payoutId: string;
   readonly payoutClId: string;
   readonly platformId: string;
@@ -114,9 +114,13 @@ export interface GatewayOrder {
   readonly amountCents: number;
   readonly realAmountCents?: number;
   readonly feeCents?: number;
-  readonly memo?: string;
   readonly createTime?: number;
   readonly updateTime?: number;
+}
+
+/** One order as the gateway reports it, after its sign and identity were checked. */
+export interface GatewayOrder extends GatewayOrderFacts {
+  readonly memo?: string;
 }
 
 /** A field of the order that did not match what we asked for. */
@@ -151,17 +155,7 @@ export type QueryOutcome =
     };
 
 /** A callback whose sign verified. `fields` keeps every received field, as received. */
-export interface PayoutNotification {
-  readonly payoutId: string;
-  readonly payoutClId: string;
-  readonly platformId: string;
-  readonly state: GatewayPayoutState;
-  readonly statusCode: number;
-  readonly amountCents: number;
-  readonly realAmountCents?: number;
-  readonly feeCents?: number;
+export interface PayoutNotification extends GatewayOrderFacts {
   readonly errorMessage?: string;
-  readonly createTime?: number;
-  readonly updateTime?: number;
   readonly fields: Readonly<Record<string, string>>;
 }

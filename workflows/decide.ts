@@ -1,5 +1,10 @@
 import type { SubmitResult } from '../activities/types.js';
-import { finalOutcome, type GatewayOrder, type QueryOutcome } from '../vocabulary/gateway.js';
+import {
+  finalOutcome,
+  type GatewayOrder,
+  type GatewayOrderFacts,
+  type QueryOutcome,
+} from '../vocabulary/gateway.js';
 import type {
   CallbackSignalPayload,
   EscalationReason,
@@ -310,7 +315,15 @@ function onAnswer(ctx: Ctx, outcome: QueryOutcome): void {
   }
 }
 
-function onFound(ctx: Ctx, order: GatewayOrder): void {
+/**
+ * A verified answer reported the order: it exists (no resubmit, no rejection) and its state is
+ * the latest. Returns another payout id already known for this payout, if any.
+ */
+function learnOrder(
+  ctx: Ctx,
+  order: GatewayOrderFacts,
+  source: 'query' | 'callback',
+): string | null {
   const known = otherPayoutId(ctx.s, order.payoutId);
   setGateway(ctx, {
     orderSeen: true,
@@ -318,13 +331,18 @@ function onFound(ctx: Ctx, order: GatewayOrder): void {
     latest: {
       state: order.state,
       statusCode: order.statusCode,
-      source: 'query',
+      source,
       mismatch: null,
       at: ctx.at,
     },
     notFoundSince: null,
   });
   set(ctx, { submit: { ...ctx.s.submit, rejection: null } });
+  return known;
+}
+
+function onFound(ctx: Ctx, order: GatewayOrder): void {
+  const known = learnOrder(ctx, order, 'query');
   if (known !== null) {
     escalate(ctx, 'conflict-payout-id', `the gateway reports ${order.payoutId}, known ${known}`);
   }
@@ -427,20 +445,7 @@ function onCallback(ctx: Ctx, payload: unknown): void {
     setGateway(ctx, { orderSeen: true });
     return escalateAndSettle(ctx, 'conflict-mismatch', `a signed callback: ${identity}`);
   }
-  const known = otherPayoutId(ctx.s, n.payoutId);
-  setGateway(ctx, {
-    orderSeen: true,
-    payoutId: ctx.s.gateway.payoutId ?? n.payoutId,
-    latest: {
-      state: n.state,
-      statusCode: n.statusCode,
-      source: 'callback',
-      mismatch: null,
-      at: ctx.at,
-    },
-    notFoundSince: null,
-  });
-  set(ctx, { submit: { ...ctx.s.submit, rejection: null } });
+  const known = learnOrder(ctx, n, 'callback');
   if (known !== null) {
     return escalateAndSettle(
       ctx,

@@ -16,29 +16,21 @@ export function maskAccount(accountNumber: string): string {
   return `${accountNumber.slice(0, 4)}****${accountNumber.slice(-4)}`;
 }
 
+/** What the start's summary and details show of a payout request (never the name). */
+export interface SummarizedRequest {
+  readonly merchantOrderId: string;
+  readonly amountCents: number;
+  readonly bankName: string;
+  readonly accountNumber: string;
+}
+
 /** The start's one-line summary: `Payout ORDER-1 · 108.00 CNY · PF0002 · 中国农业银行 6228****0018`. */
-export function payoutSummary(
-  request: {
-    merchantOrderId: string;
-    amountCents: number;
-    bankName: string;
-    accountNumber: string;
-  },
-  platformId: string,
-): string {
+export function payoutSummary(request: SummarizedRequest, platformId: string): string {
   return `Payout ${request.merchantOrderId} · ${yuan(request.amountCents)} · ${platformId} · ${request.bankName} ${maskAccount(request.accountNumber)}`;
 }
 
 /** The start's static details, in markdown, without the recipient's name. */
-export function payoutStaticDetails(
-  request: {
-    merchantOrderId: string;
-    amountCents: number;
-    bankName: string;
-    accountNumber: string;
-  },
-  platformId: string,
-): string {
+export function payoutStaticDetails(request: SummarizedRequest, platformId: string): string {
   return [
     `**Payout** \`${request.merchantOrderId}\` for merchant \`${platformId}\``,
     `**Amount** ${yuan(request.amountCents)}`,

@@ -19,6 +19,7 @@ import {
   PlatformIdKey,
   type FinalPayoutStatus,
 } from './api.js';
+import { observeDisputeOpened } from './metrics.js';
 
 /**
  * A dispute: verified news (a signed callback, a reconciliation's listing) that contradicts what
@@ -125,6 +126,7 @@ export function sameNews(a: DisputeNews, b: DisputeNews): boolean {
 
 /** Waits for an operator to resolve the dispute; its result is the resolved view. */
 export async function payoutDisputeWorkflow(input: PayoutDisputeInput): Promise<PayoutDisputeView> {
+  observeDisputeOpened(input.news.reason);
   const news: DisputeNews[] = [input.news];
   let moreNews = 0;
   let resolution: PayoutDisputeView['resolution'] = null;

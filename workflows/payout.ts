@@ -61,6 +61,7 @@ import { currentDetails } from './details.js';
 import { formatDuration } from '../vocabulary/duration.js';
 import { parsePayoutWorkflowInput, type ParsedPayoutInput } from './input.js';
 import { initialState, toStatusView, type PayoutState } from './state.js';
+import { observePayout } from './metrics.js';
 
 /**
  * One payout: submit (the gateway is asked first, then at most one create), then wait and check
@@ -194,6 +195,7 @@ class Payout {
   apply(happening: PayoutHappening, at = Date.now()): ReturnType<typeof decide> {
     const event = { ...happening, at, random: Math.random() } as PayoutEvent;
     const next = decide(this.state, event, this.input.policy);
+    observePayout(this.state, next.state, Date.now());
     this.state = next.state;
     for (const command of next.commands) {
       if (command.type === 'dispute') this.disputes.push(this.openDispute(command));

@@ -47,79 +47,51 @@ export interface PayoutPolicy {
   readonly evidenceTail: number;
 }
 
-/** The defaults: sound for production. */
-export const DEFAULT_PAYOUT_POLICY: PayoutPolicy = {
-  firstCheckDelay: 5_000,
-  checkBackoff: 2,
-  maxCheckDelay: 10 * 60_000,
-  checkJitter: 0.2,
-  reviewCheckInterval: 30 * 60_000,
-  notFoundGrace: 10 * 60_000,
-  rejectionConfirmWindow: 3 * 60_000,
-  maxPending: 24 * 3_600_000,
-  callbackConfirmDelay: 5_000,
-  callbackConfirmAttempts: 5,
-  submitTimeout: 60_000,
-  submitScheduleToCloseTimeout: 5 * 60_000,
-  queryTimeout: 30_000,
-  queryRetryInterval: 2_000,
-  queryMaxAttempts: 5,
-  maxRunEvents: 4_000,
-  fourEyesAboveCents: 1_000_000,
-  evidenceHead: 20,
-  evidenceTail: 200,
-};
+const DAY = 86_400_000;
 
-type NumberKey =
-  | 'checkBackoff'
-  | 'checkJitter'
-  | 'callbackConfirmAttempts'
-  | 'queryMaxAttempts'
-  | 'maxRunEvents'
-  | 'fourEyesAboveCents'
-  | 'evidenceHead'
-  | 'evidenceTail';
+/**
+ * Each field once: its default (sound for production) and bounds. `ms` fields are durations
+ * (given as ms or strings such as `"10m"`), `count` fields whole numbers, `factor` fields any
+ * number in bounds.
+ */
+const FIELDS = {
+  firstCheckDelay: { default: 5_000, min: 1, max: DAY, unit: 'ms' },
+  checkBackoff: { default: 2, min: 1, max: 10, unit: 'factor' },
+  maxCheckDelay: { default: 10 * 60_000, min: 1, max: DAY, unit: 'ms' },
+  checkJitter: { default: 0.2, min: 0, max: 0.5, unit: 'factor' },
+  reviewCheckInterval: { default: 30 * 60_000, min: 1, max: DAY, unit: 'ms' },
+  notFoundGrace: { default: 10 * 60_000, min: 1, max: 30 * DAY, unit: 'ms' },
+  rejectionConfirmWindow: { default: 3 * 60_000, min: 0, max: DAY, unit: 'ms' },
+  maxPending: { default: DAY, min: 1, max: 90 * DAY, unit: 'ms' },
+  callbackConfirmDelay: { default: 5_000, min: 1, max: DAY, unit: 'ms' },
+  callbackConfirmAttempts: { default: 5, min: 0, max: 100, unit: 'count' },
+  submitTimeout: { default: 60_000, min: 1, max: DAY, unit: 'ms' },
+  submitScheduleToCloseTimeout: { default: 5 * 60_000, min: 1, max: DAY, unit: 'ms' },
+  queryTimeout: { default: 30_000, min: 1, max: DAY, unit: 'ms' },
+  queryRetryInterval: { default: 2_000, min: 1, max: DAY, unit: 'ms' },
+  queryMaxAttempts: { default: 5, min: 1, max: 100, unit: 'count' },
+  maxRunEvents: { default: 4_000, min: 50, max: 50_000, unit: 'count' },
+  fourEyesAboveCents: { default: 1_000_000, min: 0, max: 9_999_999_999, unit: 'count' },
+  evidenceHead: { default: 20, min: 1, max: 1_000, unit: 'count' },
+  evidenceTail: { default: 200, min: 1, max: 10_000, unit: 'count' },
+} as const satisfies Record<
+  keyof PayoutPolicy,
+  { default: number; min: number; max: number; unit: 'ms' | 'count' | 'factor' }
+>;
+
+type PolicyField = (typeof FIELDS)[keyof PayoutPolicy];
+
+/** The defaults: sound for production. */
+export const DEFAULT_PAYOUT_POLICY: PayoutPolicy = Object.fromEntries(
+  Object.entries(FIELDS).map(([key, field]) => [key, field.default]),
+) as unknown as PayoutPolicy;
 
 /** Overrides of {@link PayoutPolicy}; durations may also be strings such as `"10m"` or `"PT1H"`. */
 export type PayoutPolicyInput = {
-  readonly [K in keyof PayoutPolicy]?: K extends NumberKey ? number : DurationInput;
+  readonly [K in keyof PayoutPolicy]?: (typeof FIELDS)[K]['unit'] extends 'ms'
+    ? DurationInput
+    : number;
 };
-
-const DAY = 86_400_000;
-
-/** Each field's bounds: durations in ms, counts and factors as they are. */
-const BOUNDS: Readonly<Record<keyof PayoutPolicy, { min: number; max: number; int: boolean }>> = {
-  firstCheckDelay: { min: 1, max: DAY, int: true },
-  checkBackoff: { min: 1, max: 10, int: false },
-  maxCheckDelay: { min: 1, max: DAY, int: true },
-  checkJitter: { min: 0, max: 0.5, int: false },
-  reviewCheckInterval: { min: 1, max: DAY, int: true },
-  notFoundGrace: { min: 1, max: 30 * DAY, int: true },
-  rejectionConfirmWindow: { min: 0, max: DAY, int: true },
-  maxPending: { min: 1, max: 90 * DAY, int: true },
-  callbackConfirmDelay: { min: 1, max: DAY, int: true },
-  callbackConfirmAttempts: { min: 0, max: 100, int: true },
-  submitTimeout: { min: 1, max: DAY, int: true },
-  submitScheduleToCloseTimeout: { min: 1, max: DAY, int: true },
-  queryTimeout: { min: 1, max: DAY, int: true },
-  queryRetryInterval: { min: 1, max: DAY, int: true },
-  queryMaxAttempts: { min: 1, max: 100, int: true },
-  maxRunEvents: { min: 50, max: 50_000, int: true },
-  fourEyesAboveCents: { min: 0, max: 9_999_999_999, int: true },
-  evidenceHead: { min: 1, max: 1_000, int: true },
-  evidenceTail: { min: 1, max: 10_000, int: true },
-};
-
-const NUMBER_KEYS: ReadonlySet<string> = new Set<NumberKey>([
-  'checkBackoff',
-  'checkJitter',
-  'callbackConfirmAttempts',
-  'queryMaxAttempts',
-  'maxRunEvents',
-  'fourEyesAboveCents',
-  'evidenceHead',
-  'evidenceTail',
-]);
 
 /**
  * Validates a {@link PayoutPolicyInput} and fills in the defaults. Total: never throws, whatever
@@ -136,22 +108,23 @@ export function parsePayoutPolicy(
   const policy: Record<string, number> = { ...DEFAULT_PAYOUT_POLICY };
   for (const [key, value] of Object.entries(input)) {
     const field = `policy.${key}`;
-    const bounds = (BOUNDS as Readonly<Record<string, (typeof BOUNDS)[keyof PayoutPolicy]>>)[key];
+    const bounds = (FIELDS as Readonly<Record<string, PolicyField>>)[key];
     if (bounds === undefined) {
       issues.push({ field, rule: 'not a policy setting' });
       continue;
     }
     if (value === undefined) continue;
-    const isNumber = NUMBER_KEYS.has(key);
+    const isNumber = bounds.unit !== 'ms';
+    const whole = bounds.unit === 'count';
     const n = isNumber ? (typeof value === 'number' ? value : undefined) : parseDurationMs(value);
     if (n === undefined || !Number.isFinite(n)) {
       issues.push({ field, rule: isNumber ? 'a number' : `a duration: ${DURATION_FORMS}` });
       continue;
     }
-    if (n < bounds.min || n > bounds.max || (bounds.int && isNumber && !Number.isInteger(n))) {
+    if (n < bounds.min || n > bounds.max || (whole && !Number.isInteger(n))) {
       issues.push({
         field,
-        rule: `${bounds.int && isNumber ? 'a whole number ' : ''}from ${bounds.min} to ${bounds.max}${isNumber ? '' : ' ms'}`,
+        rule: `${whole ? 'a whole number ' : ''}from ${bounds.min} to ${bounds.max}${isNumber ? '' : ' ms'}`,
       });
       continue;
     }

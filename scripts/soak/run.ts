@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import {
   createPayoutClient,
   type PayoutClient,
@@ -12,9 +10,8 @@ import { checkInvariants, type InvariantReport } from './invariants.js';
 import { SoakOperator } from './operator.js';
 import { Random } from './random.js';
 import { SOAK_SCENARIOS } from './scenarios.js';
+import { resetToFirstWorkflowTask } from '../../test/support/reset.js';
 import { SOAK_MERCHANT, SOAK_TASK_QUEUE, startSoakStack, type SoakStack } from './stack.js';
-
-const EventType = proto.temporal.api.enums.v1.EventType;
 
 /** What a soak run does. */
 export interface SoakOptions {
@@ -429,17 +426,12 @@ async function resetToFirstTask(stack: SoakStack, merchantOrderId: string): Prom
       payoutWorkflowId(SOAK_MERCHANT.platformId, merchantOrderId),
     );
     const { runId } = await handle.describe();
-    const history = await handle.fetchHistory();
-    const first = history.events?.find(
-      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    await resetToFirstWorkflowTask(
+      stack.client,
+      handle,
+      runId,
+      'soak: a reset to the first workflow task',
     );
-    await stack.client.workflowService.resetWorkflowExecution({
-      namespace: 'default',
-      workflowExecution: { workflowId: handle.workflowId, runId },
-      workflowTaskFinishEventId: first?.eventId,
-      requestId: randomUUID(),
-      reason: 'soak: a reset to the first workflow task',
-    });
     return true;
   } catch {
     return false;

@@ -7,6 +7,16 @@ export interface SoakScenario {
   readonly scenario: ScenarioInput;
 }
 
+type AcceptedCreateFault = Extract<
+  NonNullable<ScenarioInput['create']>,
+  { kind: 'accept-then-fault' }
+>['fault'];
+
+/** A create the gateway accepts and whose answer is lost to `fault`. */
+function unknownCreate(prefix: string, weight: number, fault: AcceptedCreateFault): SoakScenario {
+  return { prefix, weight, scenario: { create: { kind: 'accept-then-fault', fault } } };
+}
+
 /**
  * Every sandbox scenario, and a gateway whose queries lag behind its creates. Prefixes are
  * short: an order id is `<prefix>-<seed>-<n>`, at most 32 characters.
@@ -15,31 +25,11 @@ export const SOAK_SCENARIOS: readonly SoakScenario[] = [
   { prefix: 'OK', weight: 8, scenario: {} },
   { prefix: 'FAIL', weight: 2, scenario: { outcome: 'failed', failureMessage: 'Account frozen' } },
   { prefix: 'CANC', weight: 1, scenario: { outcome: 'cancelled' } },
-  {
-    prefix: 'U500',
-    weight: 1,
-    scenario: { create: { kind: 'accept-then-fault', fault: 'http-500' } },
-  },
-  {
-    prefix: 'UHANG',
-    weight: 2,
-    scenario: { create: { kind: 'accept-then-fault', fault: 'hang' } },
-  },
-  {
-    prefix: 'UEMPTY',
-    weight: 1,
-    scenario: { create: { kind: 'accept-then-fault', fault: 'empty-body' } },
-  },
-  {
-    prefix: 'UGARB',
-    weight: 1,
-    scenario: { create: { kind: 'accept-then-fault', fault: 'garbage-body' } },
-  },
-  {
-    prefix: 'URESET',
-    weight: 1,
-    scenario: { create: { kind: 'accept-then-fault', fault: 'reset' } },
-  },
+  unknownCreate('U500', 1, 'http-500'),
+  unknownCreate('UHANG', 2, 'hang'),
+  unknownCreate('UEMPTY', 1, 'empty-body'),
+  unknownCreate('UGARB', 1, 'garbage-body'),
+  unknownCreate('URESET', 1, 'reset'),
   { prefix: 'REJ', weight: 1, scenario: { create: { kind: 'reject', code: '0012' } } },
   { prefix: 'BAL', weight: 1, scenario: { create: { kind: 'reject', code: '0018' } } },
   {

@@ -28,40 +28,23 @@ export interface CallbackReceiverOptions {
   readonly memory?: DeliveryMemory;
 }
 
+/** A refusal: the HTTP status, the body's `error_code` and `error_msg`. */
+function refusal(status: number, code: string, message: string) {
+  return { status, body: { error_code: code, error_msg: message } } as const;
+}
+
 /** Replies of the endpoint. Only `0000` stops the gateway's retries. */
 export const CallbackReply = {
   ok: { status: 200, body: { error_code: '0000' } },
-  badSignature: {
-    status: 401,
-    body: { error_code: 'SIGNATURE_INVALID', error_msg: 'sign: signature verification failed' },
-  },
-  malformed: (detail: string) => ({
-    status: 400,
-    body: { error_code: 'MALFORMED', error_msg: detail },
-  }),
-  wrongPlatform: {
-    status: 403,
-    body: { error_code: 'WRONG_PLATFORM', error_msg: 'platform_id: not our merchant id' },
-  },
-  unknownPayout: {
-    status: 404,
-    body: { error_code: 'UNKNOWN_PAYOUT', error_msg: 'no payout with this payout_cl_id' },
-  },
-  notFound: { status: 404, body: { error_code: 'NOT_FOUND', error_msg: 'no such endpoint' } },
-  methodNotAllowed: {
-    status: 405,
-    body: { error_code: 'METHOD_NOT_ALLOWED', error_msg: 'POST only' },
-  },
-  tooLarge: {
-    status: 413,
-    body: { error_code: 'TOO_LARGE', error_msg: 'body too large' },
-    drainRequest: true,
-  },
-  notJson: {
-    status: 415,
-    body: { error_code: 'UNSUPPORTED_MEDIA_TYPE', error_msg: 'content-type: JSON only' },
-  },
-  unavailable: { status: 503, body: { error_code: 'UNAVAILABLE', error_msg: 'try again later' } },
+  badSignature: refusal(401, 'SIGNATURE_INVALID', 'sign: signature verification failed'),
+  malformed: (detail: string) => refusal(400, 'MALFORMED', detail),
+  wrongPlatform: refusal(403, 'WRONG_PLATFORM', 'platform_id: not our merchant id'),
+  unknownPayout: refusal(404, 'UNKNOWN_PAYOUT', 'no payout with this payout_cl_id'),
+  notFound: refusal(404, 'NOT_FOUND', 'no such endpoint'),
+  methodNotAllowed: refusal(405, 'METHOD_NOT_ALLOWED', 'POST only'),
+  tooLarge: { ...refusal(413, 'TOO_LARGE', 'body too large'), drainRequest: true },
+  notJson: refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'content-type: JSON only'),
+  unavailable: refusal(503, 'UNAVAILABLE', 'try again later'),
 } as const;
 
 /**

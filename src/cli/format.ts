@@ -1,10 +1,11 @@
 import type { PayoutResult, PayoutStatusView } from '../../workflows/api.js';
+import { centsToYuan } from './amount.js';
 
 /** A payout's status as a few lines an operator can read at a glance. */
 export function formatStatus(view: PayoutStatusView, evidenceLines = 8): string {
   const lines = [
-    `${view.merchantOrderId}  ${view.status}  (${(view.amountCents / 100).toFixed(2)} CNY, platform ${view.platformId})`,
-    `  gateway: ${gatewayLine(view)}, payout_id ${view.payoutId ?? '-'}`,
+    `${view.merchantOrderId}  ${view.status}  (${centsToYuan(view.amountCents)}, platform ${view.platformId})`,
+    `  gateway last reported: ${gatewayLine(view)}; payout_id ${view.payoutId ?? '-'}`,
     `  creates: ${view.creates}, checks: ${view.checks}, next check: ${view.nextCheckAt ?? '-'}`,
   ];
   if (view.escalation)
@@ -18,6 +19,8 @@ export function formatStatus(view: PayoutStatusView, evidenceLines = 8): string 
       `  last refused decision: ${d.action ?? '?'} by ${d.operatorId ?? '?'}: ${d.message}`,
     );
   }
+  if (view.allowedDecisions.length > 0)
+    lines.push(`  decisions open now: ${view.allowedDecisions.join(', ')}`);
   if (view.resolution)
     lines.push(
       `  resolved by: ${view.resolution.by}${view.resolution.by === 'operator' ? ` ${view.resolution.operatorId} (${view.resolution.reason})` : ''}`,
@@ -34,7 +37,7 @@ export function formatStatus(view: PayoutStatusView, evidenceLines = 8): string 
 /** What the gateway last reported, in words. */
 function gatewayLine(view: PayoutStatusView): string {
   const g = view.gateway;
-  if (g === null) return 'no verified answer yet';
+  if (g === null) return 'nothing verified yet';
   const what = g.state === 'not-found' ? 'no such order' : g.state;
   const code = g.statusCode === null ? '' : ` (status ${g.statusCode})`;
   const mismatch = g.mismatch === null ? '' : `, not the order asked for: ${g.mismatch}`;

@@ -18,6 +18,7 @@ import {
   PayoutFailureType,
   PayoutStatusKey,
   PlatformIdKey,
+  checkNowUpdate,
   operatorDecisionUpdate,
   payoutStatusQuery,
   payoutWorkflowId,
@@ -78,6 +79,11 @@ export interface PayoutClient {
    * naming the rule (nothing changed; the refusal is recorded in the payout's evidence).
    */
   resolvePayout(merchantOrderId: string, decision: OperatorDecisionInput): Promise<DecisionReceipt>;
+  /**
+   * Asks the payout to query the gateway now, as `operatorId`, and answers with its status after
+   * the answer; a final payout refuses ({@link DecisionRejectedError} `payout-final`).
+   */
+  checkPayoutNow(merchantOrderId: string, operatorId: string): Promise<PayoutStatusView>;
 }
 
 type PayoutHandle = WorkflowHandle<typeof payoutWorkflow>;
@@ -99,6 +105,37 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
       throw error;
     }
   }
+
+  /** An operator's update; a refusal or a final payout is a {@link DecisionRejectedError}. */
+  const operatorUpdate = async <T>(
+    merchantOrderId: string,
+    send: (handle: PayoutHandle) => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await send(handleOf(merchantOrderId));
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        // An update to a closed workflow also says "not found": tell a final payout from none.
+        if (await exists(merchantOrderId)) {
+          throw new DecisionRejectedError(
+            merchantOrderId,
+            'payout-final',
+            'payout-final: the payout is already final',
+          );
+        }
+        throw new PayoutNotFoundError(merchantOrderId);
+      }
+      if (
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === PayoutFailureType.InvalidOperatorDecision
+      ) {
+        const rule = error.cause.message.split(':', 1)[0] ?? 'invalid-input';
+        throw new DecisionRejectedError(merchantOrderId, rule, error.cause.message);
+      }
+      throw error;
+    }
+  };
 
   return {
     async startPayout(input, startOptions = {}) {
@@ -181,33 +218,16 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
       }
     },
 
-    async resolvePayout(merchantOrderId, decision) {
-      try {
-        return await handleOf(merchantOrderId).executeUpdate(operatorDecisionUpdate, {
-          args: [decision],
-        });
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) {
-          // An update to a closed workflow also says "not found": tell a final payout from none.
-          if (await exists(merchantOrderId)) {
-            throw new DecisionRejectedError(
-              merchantOrderId,
-              'payout-final',
-              'payout-final: the payout is already final',
-            );
-          }
-          throw new PayoutNotFoundError(merchantOrderId);
-        }
-        if (
-          error instanceof WorkflowUpdateFailedError &&
-          error.cause instanceof ApplicationFailure &&
-          error.cause.type === PayoutFailureType.InvalidOperatorDecision
-        ) {
-          const rule = error.cause.message.split(':', 1)[0] ?? 'invalid-input';
-          throw new DecisionRejectedError(merchantOrderId, rule, error.cause.message);
-        }
-        throw error;
-      }
+    resolvePayout(merchantOrderId, decision) {
+      return operatorUpdate(merchantOrderId, (handle) =>
+        handle.executeUpdate(operatorDecisionUpdate, { args: [decision] }),
+      );
+    },
+
+    checkPayoutNow(merchantOrderId, operatorId) {
+      return operatorUpdate(merchantOrderId, (handle) =>
+        handle.executeUpdate(checkNowUpdate, { args: [{ operatorId }] }),
+      );
     },
   };
 }

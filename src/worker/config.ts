@@ -1,23 +1,70 @@
-import { ConfigError } from '../errors.js';
-
-/** The worker's own env keys (besides GATEWAY_* and TEMPORAL_*). */
-export const WORKER_CONFIG_KEYS = [
-  {
-    key: 'LOG_LEVEL',
-    required: false,
-    default: 'WARN',
-    meaning:
-      'Temporal SDK log level: TRACE, DEBUG, INFO, WARN or ERROR (INFO shows the workflow bundler)',
-  },
-] as const;
+import { z } from 'zod';
+import { envKeys, parseEnv } from '../config-keys.js';
+import { LOG_CONFIG_KEYS, type LogFormat } from '../log.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
+/** A log level of the Temporal SDK. */
+export type SdkLogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * `host:port` a server binds: a host name, an IPv4 address or a bracketed IPv6 address, and a
+ * port from 1 to 65535; `off` (or unset) binds nothing.
+ */
+const bindAddressSchema = z
+  .string()
+  .transform((v) => (v.toLowerCase() === 'off' ? 'off' : v))
+  .refine(
+    (v) => {
+      if (v === 'off') return true;
+      const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(v);
+      const port = Number(m?.[2]);
+      return m !== null && port >= 1 && port <= 65_535;
+    },
+    { error: 'host:port (e.g. 0.0.0.0:9464, [::1]:9464) or off' },
+  )
+  .transform((v) => (v === 'off' ? null : v));
+
+/** The worker's own env keys (besides GATEWAY_*, TEMPORAL_*, RECONCILE_* and LOG_FORMAT). */
+export const WORKER_CONFIG_KEYS = envKeys([
+  {
+    key: 'LOG_LEVEL',
+    default: 'WARN',
+    meaning:
+      'Temporal SDK log level: TRACE, DEBUG, INFO, WARN or ERROR (INFO shows the workflow bundler)',
+    schema: z
+      .string()
+      .transform((v) => v.toUpperCase())
+      .pipe(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` })),
+  },
+  {
+    key: 'WORKER_METRICS_ADDRESS',
+    default: 'off',
+    meaning:
+      'host:port of the Prometheus endpoint (GET /metrics: SDK and payout metrics), e.g. 0.0.0.0:9464 in a container; off: no endpoint',
+    schema: bindAddressSchema,
+  },
+] as const);
+
+/** What the worker process reads for itself. */
+export interface WorkerConfig {
+  readonly logLevel: SdkLogLevel;
+  readonly logFormat: LogFormat;
+  /** Where the Prometheus endpoint listens; null: none. */
+  readonly metricsAddress: string | null;
+}
+
+/** Parses the worker's own keys; a {@link ConfigError} names every bad key, never a value. */
+export function parseWorkerConfig(env: Readonly<Record<string, string | undefined>>): WorkerConfig {
+  const e = parseEnv([...WORKER_CONFIG_KEYS, ...LOG_CONFIG_KEYS] as const, env);
+  return {
+    logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metricsAddress: e.WORKER_METRICS_ADDRESS,
+  };
+}
+
 /** The SDK's log level from LOG_LEVEL (default WARN); an unknown value is a {@link ConfigError}. */
-export function parseLogLevel(value: string | undefined): (typeof LOG_LEVELS)[number] {
-  if (value === undefined || value.trim() === '') return 'WARN';
-  const level = LOG_LEVELS.find((l) => l === value.trim().toUpperCase());
-  if (!level)
-    throw new ConfigError([{ field: 'LOG_LEVEL', rule: `one of ${LOG_LEVELS.join(', ')}` }]);
-  return level;
+export function parseLogLevel(value: string | undefined): SdkLogLevel {
+  return parseEnv(WORKER_CONFIG_KEYS, { LOG_LEVEL: value }).LOG_LEVEL;
 }

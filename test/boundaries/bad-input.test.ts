@@ -11,10 +11,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/callback/receiver.js';
 import { createPayoutClient, ValidationError } from '../../src/client/index.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
-import { parseGatewayConfig } from '../../src/gateway/config.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { parseOperatorDecision } from '../../workflows/decisions.js';
 import { referenceHmac, referenceMd5 } from '../gateway/helpers/independent-sign.js';
+import { SUCCESS_CALLBACK_FIELDS } from '../support/callback-fields.js';
+import { TEST_SECRET, testConfig } from '../gateway/helpers/config.js';
 import { createMemoryLogger } from '../support/logger.js';
 
 /** The message names `field` as a word of its own (so `amount` is not found in `amountCents`). */
@@ -189,25 +190,11 @@ describe('startPayout refuses bad input before anything starts', () => {
 
 // ---- the callback receiver -------------------------------------------------------------------
 
-const SECRET = 'BoundarySecret-42';
-const config = parseGatewayConfig({
-  GATEWAY_BASE_URL: 'https://gateway.example',
-  GATEWAY_PLATFORM_ID: 'PF0002',
-  GATEWAY_SECRET: SECRET,
-  GATEWAY_AUTH_TOKEN: 'boundary-token-42',
-});
+const SECRET = TEST_SECRET;
+const config = testConfig('https://gateway.example');
 const MAX_BODY_BYTES = 4096;
 
-const CALLBACK: Readonly<Record<string, unknown>> = {
-  payout_id: 'POT00000001',
-  payout_cl_id: 'ORDER-1',
-  platform_id: 'PF0002',
-  amount: '50000',
-  fee: '100',
-  status: '3',
-  create_time: '1595504997',
-  update_time: '1595505997',
-};
+const CALLBACK: Readonly<Record<string, unknown>> = SUCCESS_CALLBACK_FIELDS;
 
 interface Post {
   readonly body: string | Buffer | Readable;

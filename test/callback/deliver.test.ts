@@ -5,6 +5,7 @@ import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
+import { MINIMAL_CALLBACK_FIELDS } from '../support/callback-fields.js';
 import { testConfig, TEST_SECRET } from '../gateway/helpers/config.js';
 
 /** A Temporal client that records signals, with `signal` and `result` as the test says. */
@@ -45,11 +46,7 @@ const FINAL = {
 function verifiedNotification(): PayoutNotification {
   const config = testConfig('https://gw.example.com', { GATEWAY_SIGN_MODE: 'hmac-sha256' });
   const fields = {
-    payout_id: 'POT1',
-    payout_cl_id: 'ORDER-1',
-    platform_id: 'PF0002',
-    amount: '50000',
-    status: '3',
+    ...MINIMAL_CALLBACK_FIELDS,
     sign_type: 'HMAC-SHA256',
     extra_field: 'added later by the gateway',
   };

@@ -6,32 +6,18 @@ import {
   type CallbackReceiver,
   type DeliveryResult,
 } from '../../src/callback/receiver.js';
-import { parseGatewayConfig } from '../../src/gateway/config.js';
 import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
+import { SUCCESS_CALLBACK_FIELDS } from '../support/callback-fields.js';
+import { TEST_SECRET, testConfig } from '../gateway/helpers/config.js';
 import { createMemoryLogger } from '../support/logger.js';
 
-const SECRET = 'ThisIsYourSecretKey123';
-const config = parseGatewayConfig({
-  GATEWAY_BASE_URL: 'https://gateway.example',
-  GATEWAY_PLATFORM_ID: 'PF0002',
-  GATEWAY_SECRET: SECRET,
-  GATEWAY_AUTH_TOKEN: 'token-1',
-});
+const SECRET = TEST_SECRET;
+const config = testConfig('https://gateway.example');
 
 function signedCallback(overrides: Record<string, string> = {}): Record<string, string> {
-  const fields: Record<string, string> = {
-    payout_id: 'POT00000001',
-    payout_cl_id: 'ORDER-1',
-    platform_id: 'PF0002',
-    amount: '50000',
-    fee: '100',
-    status: '3',
-    create_time: '1595504997',
-    update_time: '1595505997',
-    ...overrides,
-  };
+  const fields: Record<string, string> = { ...SUCCESS_CALLBACK_FIELDS, ...overrides };
   return { ...fields, sign: sign(fields, SECRET, 'md5') };
 }
 

@@ -14,17 +14,14 @@ import { verifyCallback } from '../../src/gateway/callback.js';
 import { sign } from '../../src/gateway/sign.js';
 import type { PayoutNotification } from '../../vocabulary/gateway.js';
 import { TEST_SECRET, testConfig } from '../gateway/helpers/config.js';
+import { MINIMAL_CALLBACK_FIELDS } from '../support/callback-fields.js';
 import { createMemoryLogger } from '../support/logger.js';
 
 const config = testConfig('https://gw.example.com');
 
 function callback(overrides: Record<string, string> = {}): string {
   const fields = {
-    payout_id: 'POT1',
-    payout_cl_id: 'ORDER-1',
-    platform_id: 'PF0002',
-    amount: '50000',
-    status: '3',
+    ...MINIMAL_CALLBACK_FIELDS,
     update_time: '1700000100',
     ...overrides,
   };

@@ -15,15 +15,10 @@ import type { PayoutRequest } from '../../src/client/request.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { PAYOUT_WORKFLOW_TYPE, payoutWorkflowId } from '../../workflows/api.js';
 import { decodePayloads, E2E_MERCHANT, useE2e } from '../e2e/harness.js';
+import { staysProcessing } from '../e2e/support.js';
 import { eventually, historyText, listWorkflows } from '../e2e/support.js';
 
-const RULES: RuleInput[] = [
-  {
-    name: 'stays processing until forced',
-    match: { payoutClIdPrefix: 'CODEC-LONG-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
-];
+const RULES: RuleInput[] = [staysProcessing('CODEC-LONG-')];
 // Registered first, so it runs after the harness has stopped the dev server.
 const dir = mkdtempSync(join(tmpdir(), 'codec-history-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

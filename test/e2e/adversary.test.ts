@@ -4,9 +4,7 @@
  * input and cancel requests. The gateway's own records (the sandbox's) say whether money moved
  * twice.
  */
-import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { describe, it } from 'vitest';
 import {
   PayoutWorkflowFailedError,
@@ -17,18 +15,12 @@ import { createGatewayClient } from '../../src/gateway/client.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { PAYOUT_WORKFLOW_TYPE, payoutWorkflowId } from '../../workflows/api.js';
 import { E2E_MERCHANT, useE2e, type E2e } from './harness.js';
-import { createCounts, eventually, waitForStatus } from './support.js';
+import { resetToFirstWorkflowTask } from '../support/reset.js';
+import { createCounts, eventually, waitForStatus, staysProcessing } from './support.js';
 
-const RULES: RuleInput[] = [
-  {
-    name: 'stays processing',
-    match: { payoutClIdPrefix: 'ADV-STUCK-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
-];
+const RULES: RuleInput[] = [staysProcessing('ADV-STUCK-')];
 const e2e = useE2e({ name: 'adversary', rules: RULES });
 const WAIT = { timeoutMs: 20_000 };
-const EventType = temporal.api.enums.v1.EventType;
 
 /** A payout that ran to SUCCEEDED, with the one create the sandbox recorded. */
 async function succeeded(x: E2e, prefix: string) {
@@ -111,17 +103,7 @@ describe.concurrent('the gateway, not the workflow id, guards the create', () =>
     const x = e2e();
     const { request, result, runId } = await succeeded(x, 'ADV-RESET-');
     const handle = x.handle(request.merchantOrderId);
-    const history = await handle.fetchHistory();
-    const firstTask = history.events?.find(
-      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-    );
-    await x.client.workflowService.resetWorkflowExecution({
-      namespace: 'default',
-      workflowExecution: { workflowId: handle.workflowId, runId },
-      workflowTaskFinishEventId: firstTask?.eventId,
-      requestId: randomUUID(),
-      reason: 'adversary test',
-    });
+    await resetToFirstWorkflowTask(x.client, handle, runId, 'adversary test');
     const reset = await eventually('the reset run to finish', async () => {
       const d = await handle.describe();
       return d.runId !== runId && d.status.name === 'COMPLETED' ? d : undefined;

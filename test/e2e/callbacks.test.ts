@@ -21,6 +21,7 @@ import {
   evidenceOf,
   checksOf,
   listWorkflows,
+  runPayout,
 } from './support.js';
 
 /**
@@ -89,10 +90,7 @@ describe.concurrent('callbacks', () => {
 
   it('a duplicate callback changes nothing', async ({ expect }) => {
     const { payouts, sandbox } = e2e();
-    const request = e2e().request('DUP-');
-    await e2e().start(request, CALLBACK_ONLY);
-    const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+    const { request, result, evidence } = await runPayout(e2e(), 'DUP-', { policy: CALLBACK_ONLY });
 
     expect(result).toMatchObject({
       status: 'SUCCEEDED',
@@ -113,11 +111,8 @@ describe.concurrent('callbacks', () => {
   });
 
   it('a callback with a bad sign is refused and never reaches the workflow', async ({ expect }) => {
-    const { payouts, sandbox, receiverLog } = e2e();
-    const request = e2e().request('DEMO-BADCB-');
-    await e2e().start(request);
-    const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+    const { sandbox, receiverLog } = e2e();
+    const { request, result, evidence } = await runPayout(e2e(), 'DEMO-BADCB-');
     // Every attempt (3) was refused, so the sandbox gave up.
     const deliveries = await eventually('every callback attempt', () => {
       const seen = sandbox.record(request.merchantOrderId).callbacks;
@@ -151,11 +146,8 @@ describe.concurrent('callbacks', () => {
   });
 
   it('a processing callback after the final one changes nothing', async ({ expect }) => {
-    const { payouts, sandbox } = e2e();
-    const request = e2e().request('OOO-');
-    await e2e().start(request, CALLBACK_ONLY);
-    const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+    const { sandbox } = e2e();
+    const { request, result, evidence } = await runPayout(e2e(), 'OOO-', { policy: CALLBACK_ONLY });
 
     expect(result).toMatchObject({
       status: 'SUCCEEDED',

@@ -9,7 +9,15 @@ import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { operatorDecisionSignal } from '../../workflows/api.js';
 import type { PayoutStatusView } from '../../workflows/api.js';
 import { useE2e, type E2e } from './harness.js';
-import { createCounts, entriesOf, eventually, waitForStatus, evidenceOf } from './support.js';
+import {
+  createCounts,
+  entriesOf,
+  eventually,
+  waitForStatus,
+  evidenceOf,
+  sentCreates,
+  staysProcessing,
+} from './support.js';
 
 const RESUBMIT_RULE = 'the first create of RESUB- orders is lost';
 const RULES: RuleInput[] = [
@@ -18,11 +26,7 @@ const RULES: RuleInput[] = [
     match: { payoutClIdPrefix: 'RESUB-' },
     scenario: { create: { kind: 'lost' } },
   },
-  {
-    name: 'stays processing',
-    match: { payoutClIdPrefix: 'STUCK-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
+  staysProcessing('STUCK-'),
 ];
 
 const e2e = useE2e({ name: 'decisions', rules: RULES });
@@ -205,7 +209,7 @@ describe.concurrent('operator decisions', () => {
       resolvedBy: { afterEscalation: null },
     });
     expect(['query', 'callback-confirmed-by-query']).toContain(result.resolvedBy.by);
-    const submits = entriesOf(evidence, 'create');
+    const submits = sentCreates(evidence);
     expect(submits.map((s) => [s.origin, s.outcome.kind])).toEqual([
       ['initial', 'unknown'],
       ['operator-resubmit', 'accepted'],

@@ -11,18 +11,15 @@ import { useE2e } from './harness.js';
 import {
   checksOf,
   createCounts,
-  entriesOf,
   eventually,
   listWorkflows,
   waitForStatus,
+  sentCreates,
+  staysProcessing,
 } from './support.js';
 
 const RULES: RuleInput[] = [
-  {
-    name: 'stays processing',
-    match: { payoutClIdPrefix: 'STUCK-' },
-    scenario: { finalize: { kind: 'never' } },
-  },
+  staysProcessing('STUCK-'),
   {
     name: 'items with a bad sign, no callback',
     match: { payoutClIdPrefix: 'BADSIGN-' },
@@ -45,7 +42,7 @@ describe.concurrent('escalation to NEEDS_REVIEW', () => {
     });
     expect(view).toMatchObject({ payoutId: null, gatewayState: null, creates: 1 });
     expect(view.gateway).toMatchObject({ state: 'not-found', source: 'query' });
-    const submit = entriesOf(view.evidence, 'create')[0];
+    const submit = sentCreates(view.evidence)[0];
     expect(submit?.outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
     // Escalated no sooner than the grace (3 s) after the unknown answer.
     const escalatedAt = Date.parse(view.escalation?.at ?? '');

@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type RuntimeOptions, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { startCallbackReceiver } from '../../src/callback/receiver.js';
@@ -94,6 +94,11 @@ export interface E2eOptions {
   readonly rules?: readonly RuleInput[];
   /** The dev server keeps its state in this SQLite file; in memory without it. */
   readonly dbFilename?: string;
+  /**
+   * The SDK runtime's logger and telemetry (a worker's logs, its Prometheus endpoint), instead of
+   * a quiet logger. The runtime is installed once per process: the first harness of a file decides.
+   */
+  readonly runtime?: Pick<RuntimeOptions, 'logger' | 'telemetryOptions'>;
 }
 
 /** A running product, as one test file sees it. */
@@ -105,6 +110,8 @@ export interface E2e {
   readonly rawClient: Client;
   /** The payload codec every client and the worker of this harness use. */
   readonly codec: PayloadCodec;
+  /** Its key ring as PAYLOAD_CODEC_KEYS, for the product's processes a test spawns (the CLI). */
+  readonly codecKeys: string;
   /** The client library, as a backend service would use it. */
   readonly payouts: PayoutClient;
   readonly sandbox: SandboxGateway;
@@ -125,11 +132,11 @@ export interface E2e {
 let runtimeInstalled = false;
 
 /** Keeps the SDK quiet (activity retries are expected here); once per process. */
-function quietRuntime(): void {
+function quietRuntime(runtime?: E2eOptions['runtime']): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install(runtime ?? { logger: new DefaultLogger('ERROR') });
   } catch {
     // Installed already by another module in this process.
   }
@@ -137,7 +144,7 @@ function quietRuntime(): void {
 
 /** Starts the whole product. On failure, whatever had started is closed before the error. */
 export async function startE2e(options: E2eOptions): Promise<E2e> {
-  quietRuntime();
+  quietRuntime(options.runtime);
   const cleanups: Array<() => Promise<void>> = [];
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -162,8 +169,9 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     );
     cleanups.push(() => env.teardown());
     // Through the config parser, as the processes read their key.
+    const codecKeys = `e2e:${randomBytes(32).toString('base64')}`;
     const dataConverter = payoutDataConverter(
-      parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: `e2e:${randomBytes(32).toString('base64')}` }),
+      parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: codecKeys }),
     );
     const [codec] = dataConverter.payloadCodecs ?? [];
     if (codec === undefined) throw new Error('the e2e data converter has no codec');
@@ -238,6 +246,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
       client,
       rawClient: env.client,
       codec,
+      codecKeys,
       payouts,
       sandbox,
       gatewayConfig,

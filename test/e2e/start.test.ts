@@ -18,12 +18,12 @@ import {
 import { decodePayloads, E2E_MERCHANT, useE2e } from './harness.js';
 import {
   createCounts,
-  entriesOf,
   eventually,
   historyText,
   listWorkflows,
   evidenceOf,
   checksOf,
+  sentCreates,
 } from './support.js';
 
 const e2e = useE2e({ name: 'start' });
@@ -56,7 +56,7 @@ describe.concurrent('starting payouts', () => {
     expect(result.resolvedBy).toMatchObject({ afterEscalation: null });
     expect(['query', 'callback-confirmed-by-query']).toContain(result.resolvedBy.by);
     expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-    const submits = entriesOf(evidence, 'create');
+    const submits = sentCreates(evidence);
     expect(submits).toHaveLength(1);
     expect(submits[0]).toMatchObject({
       origin: 'initial',

@@ -7,7 +7,7 @@
 import { describe, it } from 'vitest';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { useE2e } from './harness.js';
-import { createCounts, entriesOf, evidenceOf, checksOf } from './support.js';
+import { createCounts, checksOf, sentCreates, runPayout } from './support.js';
 
 /** Each unknown kind, created at the gateway, no callback: only polling can confirm it. */
 const UNKNOWN_KINDS = [
@@ -42,17 +42,13 @@ const RULES: RuleInput[] = [
 ];
 
 const e2e = useE2e({ name: 'submit', rules: RULES });
-const WAIT = { timeoutMs: 20_000 };
 
 describe.concurrent('an unknown create answer is confirmed by polling', () => {
   it.for(UNKNOWN_KINDS)(
     '$fault: SUCCEEDED by query, exactly one create',
     async ({ prefix, reason }, { expect }) => {
-      const { payouts, sandbox } = e2e();
-      const request = e2e().request(prefix);
-      await e2e().start(request);
-      const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+      const { sandbox } = e2e();
+      const { request, result, evidence } = await runPayout(e2e(), prefix);
 
       const order = sandbox.order(request.merchantOrderId);
       expect(result).toMatchObject({
@@ -62,7 +58,7 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
         resolvedBy: { by: 'query', afterEscalation: null },
       });
       expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-      const submits = entriesOf(evidence, 'create');
+      const submits = sentCreates(evidence);
       expect(submits).toHaveLength(1);
       expect(submits[0]?.outcome).toMatchObject({ kind: 'unknown', reason });
       expect(checksOf(evidence).length).toBeGreaterThanOrEqual(1);
@@ -71,11 +67,8 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
   );
 
   it('no answer, and the order failed: FAILED by query, exactly one create', async ({ expect }) => {
-    const { payouts, sandbox } = e2e();
-    const request = e2e().request('UFAIL-');
-    await e2e().start(request);
-    const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-    const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+    const { sandbox } = e2e();
+    const { request, result, evidence } = await runPayout(e2e(), 'UFAIL-');
 
     expect(result).toMatchObject({
       status: 'FAILED',
@@ -84,7 +77,7 @@ describe.concurrent('an unknown create answer is confirmed by polling', () => {
       resolvedBy: { by: 'query', afterEscalation: null },
     });
     expect(createCounts(sandbox, request.merchantOrderId)).toEqual({ calls: 1, created: 1 });
-    expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
+    expect(sentCreates(evidence)[0]?.outcome).toMatchObject({
       kind: 'unknown',
       reason: 'timeout',
     });
@@ -102,11 +95,8 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
   ])(
     '$code with no order: REJECTED after a query, one create',
     async ({ prefix, code }, { expect }) => {
-      const { payouts, sandbox } = e2e();
-      const request = e2e().request(prefix);
-      await e2e().start(request);
-      const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+      const { sandbox } = e2e();
+      const { request, result, evidence } = await runPayout(e2e(), prefix);
 
       expect(result).toMatchObject({
         status: 'REJECTED',
@@ -119,7 +109,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       expect(record.creates[0]).toMatchObject({ created: false, outcome: code });
       expect(record.queries.length).toBeGreaterThanOrEqual(1);
       expect(sandbox.order(request.merchantOrderId)).toBeUndefined();
-      expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
+      expect(sentCreates(evidence)[0]?.outcome).toMatchObject({
         kind: 'rejected',
         code,
       });
@@ -127,7 +117,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       // Not-found answers spanning the confirmation window came after the rejected create.
       const checks = checksOf(evidence);
       expect(checks.every((c) => c.outcome.kind === 'not-found')).toBe(true);
-      const created = Date.parse(entriesOf(evidence, 'create')[0]?.at ?? '');
+      const created = Date.parse(sentCreates(evidence)[0]?.at ?? '');
       const last = checks.at(-1);
       expect(Date.parse(last?.lastAt ?? last?.at ?? '') - created).toBeGreaterThanOrEqual(1_000);
     },
@@ -139,11 +129,8 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
   ] as const)(
     '$code but the order exists after all: followed to $status, one create',
     async ({ prefix, code, status, state }, { expect }) => {
-      const { payouts, sandbox } = e2e();
-      const request = e2e().request(prefix);
-      await e2e().start(request);
-      const result = await payouts.waitForPayout(request.merchantOrderId, WAIT);
-      const evidence = await evidenceOf(e2e(), request.merchantOrderId);
+      const { sandbox } = e2e();
+      const { request, result, evidence } = await runPayout(e2e(), prefix);
 
       const order = sandbox.order(request.merchantOrderId);
       expect(result).toMatchObject({ status, payoutId: order?.payoutId, gatewayState: state });
@@ -151,7 +138,7 @@ describe.concurrent('a rejection is confirmed before it is final', () => {
       const record = sandbox.record(request.merchantOrderId);
       expect(record.creates).toHaveLength(1);
       expect(record.creates[0]).toMatchObject({ created: true, outcome: code });
-      expect(entriesOf(evidence, 'create')[0]?.outcome).toMatchObject({
+      expect(sentCreates(evidence)[0]?.outcome).toMatchObject({
         kind: 'rejected',
         code,
       });

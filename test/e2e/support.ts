@@ -1,7 +1,10 @@
 /** Small helpers of the e2e tests: waiting in real time, evidence, sandbox records, visibility. */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { RuleInput } from '../../src/sandbox/scenario.js';
 import type { SandboxGateway } from '../../src/sandbox/server.js';
-import type { PayoutStatus, PayoutStatusView } from '../../workflows/api.js';
+import type { PayoutResult, PayoutStatus, PayoutStatusView } from '../../workflows/api.js';
+import type { PayoutPolicyInput } from '../../workflows/policy.js';
+import type { PayoutRequest } from '../../vocabulary/payout-request.js';
 import type { EvidenceEntry, EvidenceLog } from '../../workflows/state.js';
 import type { E2e } from './harness.js';
 
@@ -64,6 +67,16 @@ export function entriesOf<K extends EvidenceEntry['kind']>(
   return log.entries.filter((e): e is Extract<EvidenceEntry, { kind: K }> => e.kind === kind);
 }
 
+/**
+ * The creates that went out (or may have): a pre-check that got no answer in time (a loaded
+ * machine) records a create "not sent" and tries again, which is the product working.
+ */
+export function sentCreates(log: EvidenceLog): Extract<EvidenceEntry, { kind: 'create' }>[] {
+  return entriesOf(log, 'create').filter(
+    (e) => !(e.outcome.kind === 'not-sent' && e.outcome.reason === 'precheck-unanswered'),
+  );
+}
+
 /** The evidence of a payout, final ones too (the result does not repeat it). */
 export async function evidenceOf(e2e: E2e, merchantOrderId: string): Promise<EvidenceLog> {
   return (await e2e.payouts.getPayout(merchantOrderId)).evidence;
@@ -110,4 +123,27 @@ export function historyText(value: unknown): string {
   };
   walk(value);
   return parts.join('\n');
+}
+
+/** A payout started from `prefix`, run to its end: its request, result and evidence. */
+export async function runPayout(
+  e2e: E2e,
+  prefix: string,
+  options: { policy?: PayoutPolicyInput; timeoutMs?: number } = {},
+): Promise<{ request: PayoutRequest; result: PayoutResult; evidence: EvidenceLog }> {
+  const request = e2e.request(prefix);
+  await e2e.start(request, options.policy);
+  const result = await e2e.payouts.waitForPayout(request.merchantOrderId, {
+    timeoutMs: options.timeoutMs ?? 20_000,
+  });
+  return { request, result, evidence: await evidenceOf(e2e, request.merchantOrderId) };
+}
+
+/** A sandbox rule: orders whose id starts with `prefix` stay processing (until a test forces them). */
+export function staysProcessing(prefix: string): RuleInput {
+  return {
+    name: 'stays processing',
+    match: { payoutClIdPrefix: prefix },
+    scenario: { finalize: { kind: 'never' } },
+  };
 }

@@ -27,13 +27,22 @@ describe('npm start leaves nothing running when it ends', () => {
     expect(left.ports).toEqual([]);
   };
 
-  it('Ctrl-C in a terminal (SIGINT to the whole job, npm in front) stops everything', async () => {
-    stack = await startStack({ via: 'npm' });
-    process.kill(-stack.pgid, 'SIGINT');
-    // Not the order: tsx's runner may SIGKILL the stack when its second SIGINT is answered late
-    // (a busy machine), and then the watchdogs end the children all at once.
+  // Not the order: tsx's runner may SIGKILL the stack when its second SIGINT is answered late
+  // (a busy machine), and then the watchdogs end the children all at once.
+  it.for([
+    {
+      what: 'Ctrl-C in a terminal (SIGINT to the whole job, npm in front)',
+      via: 'npm',
+      signal: 'SIGINT',
+    },
+    { what: 'closing the terminal (SIGHUP to the whole job)', via: 'npm', signal: 'SIGHUP' },
+    { what: 'a SIGKILL of the stack process', via: 'node', signal: 'SIGKILL' },
+  ] as const)('$what stops every child', { timeout: 120_000 }, async ({ via, signal }) => {
+    stack = await startStack({ via });
+    // npm in front: the whole process group, as a terminal signals it.
+    process.kill(via === 'npm' ? -stack.pgid : stack.pgid, signal);
     await expectNothingLeft(stack);
-  }, 120_000);
+  });
 
   it('a second SIGINT does not cut the shutdown short: all stops, Temporal last', async () => {
     stack = await startStack({ via: 'node' });
@@ -51,18 +60,6 @@ describe('npm start leaves nothing running when it ends', () => {
     expect(stoppedAt('temporal')).toBeGreaterThan(
       Math.max(stoppedAt('callbacks'), stoppedAt('worker'), stoppedAt('sandbox')),
     );
-  }, 120_000);
-
-  it('closing the terminal (SIGHUP to the whole job) stops everything', async () => {
-    stack = await startStack({ via: 'npm' });
-    process.kill(-stack.pgid, 'SIGHUP');
-    await expectNothingLeft(stack);
-  }, 120_000);
-
-  it('a SIGKILL of the stack process still ends every child', async () => {
-    stack = await startStack({ via: 'node' });
-    process.kill(stack.pgid, 'SIGKILL');
-    await expectNothingLeft(stack);
   }, 120_000);
 
   it('keeps its data private: the directory 0700, its files 0600, and stops on SIGTERM', async () => {

@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { PAYOUT_SEARCH_ATTRIBUTES } from '../../workflows/api.js';
 
 /**
@@ -29,4 +29,24 @@ export async function startDevServerEnv(
       log: { format: 'pretty', level: 'warn' },
     },
   });
+}
+
+/**
+ * Starts a server with `start` before the file's (or describe block's) tests and stops it after
+ * them; the returned function gives the running environment.
+ */
+export function useTestEnv(
+  start: () => Promise<TestWorkflowEnvironment>,
+): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await start();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (env === undefined) throw new Error('the Temporal test server has not started');
+    return env;
+  };
 }

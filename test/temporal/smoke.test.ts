@@ -1,8 +1,8 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { startDevServerEnv, startTimeSkippingEnv } from '../support/temporal.js';
+import { startDevServerEnv, startTimeSkippingEnv, useTestEnv } from '../support/temporal.js';
 import type { smokeWorkflow } from './smoke-workflows.js';
 
 const workflowsPath = fileURLToPath(new URL('./smoke-workflows.ts', import.meta.url));
@@ -25,40 +25,28 @@ async function runSmoke(env: TestWorkflowEnvironment, taskQueue: string): Promis
 
 describe('provisioned Temporal servers', () => {
   describe('time-skipping server', () => {
-    let env: TestWorkflowEnvironment;
-    beforeAll(async () => {
-      env = await startTimeSkippingEnv();
-    });
-    afterAll(async () => {
-      await env?.teardown();
-    });
+    const env = useTestEnv(startTimeSkippingEnv);
 
     it('runs a workflow whose day-long timer is skipped', async () => {
       const started = Date.now();
-      await expect(runSmoke(env, 'smoke-ts')).resolves.toBe('hello payouts');
+      await expect(runSmoke(env(), 'smoke-ts')).resolves.toBe('hello payouts');
       expect(Date.now() - started).toBeLessThan(30_000);
     });
   });
 
   describe('dev server', () => {
-    let env: TestWorkflowEnvironment;
-    beforeAll(async () => {
-      env = await startDevServerEnv();
-    });
-    afterAll(async () => {
-      await env?.teardown();
-    });
+    const env = useTestEnv(startDevServerEnv);
 
     it('runs a workflow and registers the payout search attributes', async () => {
       // The dev server does not skip time, so the smoke workflow is only started here.
-      const handle = await env.client.workflow.start<typeof smokeWorkflow>('smokeWorkflow', {
+      const handle = await env().client.workflow.start<typeof smokeWorkflow>('smokeWorkflow', {
         taskQueue: 'smoke-dev',
         workflowId: 'smoke-dev',
         args: ['payouts'],
       });
       const described = await handle.describe();
       expect(described.status.name).toBe('RUNNING');
-      const attrs = await env.connection.operatorService.listSearchAttributes({
+      const attrs = await env().connection.operatorService.listSearchAttributes({
         namespace: 'default',
       });
       expect(Object.keys(attrs.customAttributes)).toEqual(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { parseLogLevel } from '../../src/worker/config.js';
+import { parseLogLevel, parseWorkerConfig } from '../../src/worker/config.js';
 
 describe('parseLogLevel', () => {
   it('defaults to WARN, so the bundler output stays out of the logs', () => {
@@ -16,5 +16,47 @@ describe('parseLogLevel', () => {
   it('names LOG_LEVEL for anything else', () => {
     expect(() => parseLogLevel('verbose')).toThrow(ConfigError);
     expect(() => parseLogLevel('verbose')).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe('parseWorkerConfig', () => {
+  it('defaults: WARN, text logs, no metrics endpoint', () => {
+    expect(parseWorkerConfig({})).toEqual({
+      logLevel: 'WARN',
+      logFormat: 'text',
+      metricsAddress: null,
+    });
+  });
+
+  it('reads the metrics address as host:port, IPv6 in brackets', () => {
+    expect(parseWorkerConfig({ WORKER_METRICS_ADDRESS: '0.0.0.0:9464' }).metricsAddress).toBe(
+      '0.0.0.0:9464',
+    );
+    expect(parseWorkerConfig({ WORKER_METRICS_ADDRESS: '[::1]:9464' }).metricsAddress).toBe(
+      '[::1]:9464',
+    );
+    expect(parseWorkerConfig({ WORKER_METRICS_ADDRESS: 'OFF' }).metricsAddress).toBeNull();
+    expect(parseWorkerConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
+  it.each(['17771', 'metricshost', 'mhost:0', 'mhost:70000', 'http://mhost:17771', 'a b:1'])(
+    'names WORKER_METRICS_ADDRESS for %j, without the value',
+    (value) => {
+      let error: unknown;
+      try {
+        parseWorkerConfig({ WORKER_METRICS_ADDRESS: value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/WORKER_METRICS_ADDRESS \(host:port/);
+      expect((error as Error).message).not.toContain(value);
+    },
+  );
+
+  it('names every bad key at once', () => {
+    expect(() => parseWorkerConfig({ LOG_FORMAT: 'xml', LOG_LEVEL: 'loud' })).toThrow(
+      /LOG_LEVEL.*LOG_FORMAT|LOG_FORMAT.*LOG_LEVEL/,
+    );
   });
 });

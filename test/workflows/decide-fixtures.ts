@@ -52,10 +52,8 @@ export const unanswered = (precheck: QueryOutcome = unavailable()): SubmitResult
   precheck,
 });
 
-export function order(
-  state: GatewayPayoutState,
-  over: Partial<{ payoutId: string; amountCents: number; payoutClId: string }> = {},
-) {
+/** What the gateway reports of this payout's order `POT1` in `state`, by query or callback. */
+function facts(state: GatewayPayoutState) {
   return {
     payoutId: 'POT1',
     payoutClId: IDENTITY.merchantOrderId,
@@ -63,8 +61,14 @@ export function order(
     state,
     statusCode: codeOf(state),
     amountCents: IDENTITY.amountCents,
-    ...over,
   };
+}
+
+export function order(
+  state: GatewayPayoutState,
+  over: Partial<{ payoutId: string; amountCents: number; payoutClId: string }> = {},
+) {
+  return { ...facts(state), ...over };
 }
 
 export function found(
@@ -95,15 +99,7 @@ export function notification(
   state: GatewayPayoutState,
   over: Partial<CallbackSignalPayload> = {},
 ): CallbackSignalPayload {
-  return {
-    payoutId: 'POT1',
-    payoutClId: IDENTITY.merchantOrderId,
-    platformId: IDENTITY.platformId,
-    state,
-    statusCode: codeOf(state),
-    amountCents: IDENTITY.amountCents,
-    ...over,
-  };
+  return { ...facts(state), ...over };
 }
 
 /** Feeds events one after another; each event's time is the clock's, which `wait` advances. */

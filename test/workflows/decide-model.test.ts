@@ -127,30 +127,21 @@ class World {
     if (precheck.kind !== 'not-found')
       return { kind: 'not-sent', reason: 'precheck-unanswered', precheck };
     this.createCalls += 1;
-    const create = (): Order => this.add(at, IDENTITY.amountCents, this.s.outcome);
-    let outcome: SubmitOutcome;
-    switch (behaviour) {
-      case 'accept':
-        outcome = { kind: 'accepted', payoutId: create().payoutId };
-        break;
-      case 'reject':
-        outcome = { kind: 'rejected', code: '0018', message: 'balance' };
-        break;
-      case 'reject-0004':
-        outcome = { kind: 'rejected', code: '0004', message: 'sign' };
-        break;
-      case 'reject-after-create':
-        create();
-        outcome = { kind: 'rejected', code: '0018', message: 'balance' };
-        break;
-      case 'lost':
-        outcome = { kind: 'unknown', reason: 'timeout', detail: '' };
-        break;
-      case 'created-no-answer':
-        create();
-        outcome = { kind: 'unknown', reason: 'http-status', detail: '' };
-        break;
-    }
+    // What the gateway does with the create (whether an order comes of it), and what it answers.
+    const behaviours: Record<
+      Exclude<CreateBehaviour, 'unsendable'>,
+      [boolean, () => SubmitOutcome]
+    > = {
+      accept: [true, () => ({ kind: 'accepted', payoutId: made?.payoutId ?? '' })],
+      reject: [false, () => ({ kind: 'rejected', code: '0018', message: 'balance' })],
+      'reject-0004': [false, () => ({ kind: 'rejected', code: '0004', message: 'sign' })],
+      'reject-after-create': [true, () => ({ kind: 'rejected', code: '0018', message: 'balance' })],
+      lost: [false, () => ({ kind: 'unknown', reason: 'timeout', detail: '' })],
+      'created-no-answer': [true, () => ({ kind: 'unknown', reason: 'http-status', detail: '' })],
+    };
+    const [creates, answer] = behaviours[behaviour];
+    const made = creates ? this.add(at, IDENTITY.amountCents, this.s.outcome) : undefined;
+    const outcome = answer();
     return { kind: 'sent', outcome };
   }
   /** What truly happened to the money, for an order of ours at our amount. */

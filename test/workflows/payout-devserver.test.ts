@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GatewayPayoutState } from '../../vocabulary/gateway.js';
 import { payoutCallbackSignal, payoutStatusQuery } from '../../workflows/api.js';
 import {
@@ -13,30 +12,14 @@ import {
 import { startDevServerEnv } from '../support/temporal.js';
 import { accepted, found, notification, unknown, notFound, OPERATOR } from './decide-fixtures.js';
 import { operatorDecisionUpdate } from '../../workflows/api.js';
-import {
-  Harness,
-  ScriptedGateway,
-  newRequest,
-  prepareWorkflows,
-  type PayoutHandle,
-} from './payout-harness.js';
+import { ScriptedGateway, newRequest, useHarness, type PayoutHandle } from './payout-harness.js';
 
 /**
  * The payout workflow on a real dev server, in real time with a fast policy: search attributes
  * (visibility) and continue-as-new, which the time-skipping server does not handle reliably (a
  * workflow task of the continued run can stay started, which locks its clock).
  */
-let env: TestWorkflowEnvironment;
-let harness: Harness;
-
-beforeAll(async () => {
-  const { workflowBundle } = prepareWorkflows();
-  env = await startDevServerEnv();
-  harness = new Harness(env, workflowBundle);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const harness = useHarness(() => startDevServerEnv());
 
 /** Checks every few milliseconds: the whole payout plays out in real time. */
 const FAST = {
@@ -53,15 +36,16 @@ const callbackFor = (handle: PayoutHandle, state: GatewayPayoutState) =>
 /** Lists payouts by search attribute, as an operator would in the Web UI or the CLI. */
 async function listIds(query: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of env.client.workflow.list({ query })) ids.push(wf.workflowId);
+  for await (const wf of harness.env.client.workflow.list({ query })) ids.push(wf.workflowId);
   return ids;
 }
 
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+/** The workflow ids `query` lists, once visibility lists any (at most 10 s). */
+async function listedIds(query: string): Promise<string[]> {
   const until = Date.now() + 10_000;
   for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
+    const ids = await listIds(query);
+    if (ids.length > 0 || Date.now() > until) return ids;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -84,12 +68,7 @@ describe('payoutWorkflow on a dev server', () => {
       const since = described.typedSearchAttributes.get(PayoutReviewSinceKey);
       expect(since?.getTime()).toBeGreaterThan(Date.now() - 60_000);
       const query = `PayoutStatus="NEEDS_REVIEW" AND MerchantOrderId="${request.merchantOrderId}"`;
-      expect(
-        await eventually(
-          () => listIds(query),
-          (ids) => ids.length > 0,
-        ),
-      ).toEqual([handle.workflowId]);
+      expect(await listedIds(query)).toEqual([handle.workflowId]);
 
       gateway.answer(found('success', { payoutId: 'POT2' }));
       await handle.executeUpdate(operatorDecisionUpdate, {
@@ -102,12 +81,7 @@ describe('payoutWorkflow on a dev server', () => {
       expect(after.get(PayoutEscalationKey)).toBeUndefined();
       expect(after.get(PayoutReviewSinceKey)).toBeUndefined();
       const succeeded = `PayoutStatus="SUCCEEDED" AND MerchantOrderId="${request.merchantOrderId}"`;
-      expect(
-        await eventually(
-          () => listIds(succeeded),
-          (ids) => ids.length > 0,
-        ),
-      ).toEqual([handle.workflowId]);
+      expect(await listedIds(succeeded)).toEqual([handle.workflowId]);
     });
   });
 

@@ -21,6 +21,7 @@ import {
 } from '../../workflows/api.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import type { PayoutPolicyInput } from '../../workflows/policy.js';
+import { useTestEnv } from '../support/temporal.js';
 
 /**
  * What the scripted submit does: a create outcome (after a pre-check that found nothing), a whole
@@ -271,4 +272,29 @@ export class TestContext {
       if (status.name === 'RUNNING') await handle.terminate('test finished');
     }
   }
+}
+
+/**
+ * A {@link Harness} over a server `start` gives, started before the file's tests (the SDK's logs
+ * quieted first) and stopped after them.
+ */
+export function useHarness(start: () => Promise<TestWorkflowEnvironment>): {
+  run<T>(gateway: ScriptedGateway, body: (ctx: TestContext) => Promise<T>): Promise<T>;
+  readonly env: TestWorkflowEnvironment;
+} {
+  let bundle: { code: string } | undefined;
+  const env = useTestEnv(async () => {
+    bundle = prepareWorkflows().workflowBundle;
+    return start();
+  });
+  let harness: Harness | undefined;
+  return {
+    run: (gateway, body) => {
+      harness ??= new Harness(env(), bundle ?? prepareWorkflows().workflowBundle);
+      return harness.run(gateway, body);
+    },
+    get env() {
+      return env();
+    },
+  };
 }
