@@ -1,8 +1,10 @@
 /**
  * The operator's path in the Temporal Web UI, in a real (headless) Chromium against `npm start`:
- * find the payout under `PayoutStatus="NEEDS_REVIEW"`, read why it is stuck (masked), send the
- * decision with "Send an Update", see it finish. docs/operators.md describes the same path; with
- * UPDATE_SCREENSHOTS=1 this test rewrites its pictures in docs/operators/.
+ * find the payout under `PayoutStatus="NEEDS_REVIEW"`, read why it is stuck (masked), send a
+ * decision it refuses and find the rule in the status query, send the right one with "Send an
+ * Update", see it finish. docs/operators.md describes the same path (its bookmarks run here
+ * against the live server); with UPDATE_SCREENSHOTS=1 this test rewrites its pictures in
+ * docs/operators/.
  *
  * On a failure the Playwright trace and a screenshot land in BROWSER_ARTIFACTS_DIR (default: a
  * folder in the system's temp directory); the failure's message names them.
