@@ -22,6 +22,11 @@ const INTEGRATION = [
   'test/sandbox/main.test.ts',
   'test/metrics/endpoint.test.ts',
 ];
+/**
+ * A real Chromium against `npm start`: the operator's path in the Temporal Web UI. (How it finds
+ * Chromium, test/browser/install-chromium.test.ts, is a unit test.)
+ */
+const BROWSER = ['test/browser/operator.test.ts'];
 /** The soak runs alone, after the rest: it loads both cores on its own. */
 const SOAK = ['test/soak/**/*.test.ts'];
 
@@ -34,7 +39,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: [...INTEGRATION, ...SOAK],
+          exclude: [...INTEGRATION, ...BROWSER, ...SOAK],
           testTimeout: 20_000,
         },
       },
@@ -46,6 +51,16 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Finds or installs the Temporal binaries and bundles the workflows, once.
           globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: BROWSER,
+          testTimeout: 60_000,
+          hookTimeout: 150_000,
+          // Finds Chromium, or installs it (apt-get) on a machine without one.
+          globalSetup: ['test/browser/global-setup.ts'],
         },
       },
       {
