@@ -104,6 +104,13 @@ export function currentDetails(
       `**Waiting for a second operator** to agree: ${p.operatorId} asked for \`${p.action}\` at ${p.at}.`,
     );
   }
+  const refused = review.lastRefused;
+  if (refused !== null && state.result === null) {
+    // The Web UI's update dialog shows a refusal as "Encoded failure" (failures are encrypted).
+    lines.push(
+      `**Last refused decision:** \`${refused.action ?? '?'}\` by ${refused.operatorId ?? 'unknown'} at ${refused.at} (${refused.via}): ${refused.message}`,
+    );
+  }
   if (allowed.length > 0) {
     lines.push(`**Decisions open:** ${allowed.join(', ')}`);
     const action = review.pendingConfirm?.action ?? suggested(allowed);
