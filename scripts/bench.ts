@@ -21,7 +21,7 @@ import { startBenchStack, type BenchStack } from './bench/stack.js';
 import { progressBar } from './bench/stats.js';
 
 const SIZES = {
-  quick: { rounds: 3, items: 20, waiting: 50, warmup: 5, deadlineMs: 60_000 },
+  quick: { rounds: 3, items: 20, waiting: 100, warmup: 5, deadlineMs: 60_000 },
   full: { rounds: 3, items: 150, waiting: 400, warmup: 20, deadlineMs: 180_000 },
 } as const;
 type Size = keyof typeof SIZES;

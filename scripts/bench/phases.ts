@@ -36,6 +36,8 @@ export interface PhaseResult {
   /** History of one sample item. */
   readonly historyEvents?: number;
   readonly historyBytes?: number;
+  /** The sample history's events and encoded bytes by event type. */
+  readonly historyByType?: Record<string, { events: number; bytes: number }>;
   /** Orders created per payout, from the sandbox's records. */
   readonly createsPerPayout?: number;
   /** Status queries per unknown payout (those that reported an order), and the schedule's ideal. */
@@ -168,9 +170,19 @@ async function workflowLatencies(stack: BenchStack, ids: readonly string[]): Pro
 async function sampleHistory(stack: BenchStack, id: string | undefined) {
   if (id === undefined) return {};
   const history = await stack.client.workflow.getHandle(id).fetchHistory();
+  const byType: Record<string, { events: number; bytes: number }> = {};
+  for (const event of history.events ?? []) {
+    const name = proto.temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? '?';
+    const type = name.replace(/^EVENT_TYPE_/, '');
+    const bytes = proto.temporal.api.history.v1.HistoryEvent.encode(event).finish().length;
+    const entry = (byType[type] ??= { events: 0, bytes: 0 });
+    entry.events += 1;
+    entry.bytes += bytes;
+  }
   return {
     historyEvents: history.events?.length ?? 0,
     historyBytes: proto.temporal.api.history.v1.History.encode(history).finish().length,
+    historyByType: byType,
   };
 }
 
@@ -370,12 +382,18 @@ export async function memoryProbe(stack: BenchStack, s: PhaseSettings): Promise<
   /** Waits until every workflow has completed a workflow task and waits on its timer. */
   const waitingOnTimer = async (ids: readonly string[]) => {
     const until = Date.now() + 120_000;
-    for (const id of ids) {
-      for (;;) {
-        const history = await stack.client.workflow.getHandle(id).fetchHistory();
-        const timer = history.events?.some((e) => e.timerStartedEventAttributes != null);
-        if (timer === true) break;
-        if (Date.now() > until) throw new Error(`${id} did not reach its timer`);
+    let left = [...ids];
+    while (left.length > 0) {
+      const waiting = await Promise.all(
+        left.slice(0, 50).map(async (id) => {
+          const history = await stack.client.workflow.getHandle(id).fetchHistory();
+          return history.events?.some((e) => e.timerStartedEventAttributes != null) === true;
+        }),
+      );
+      const checked = left.slice(0, 50).filter((_, i) => waiting[i]);
+      left = left.filter((id) => !checked.includes(id));
+      if (left.length > 0 && checked.length === 0) {
+        if (Date.now() > until) throw new Error(`${left[0]} did not reach its timer`);
         await sleep(200);
       }
     }

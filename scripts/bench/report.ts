@@ -121,8 +121,13 @@ export function summarize(results: readonly PhaseResult[]): Summary {
   const queryRatio = spread(
     unknown.map((r) => (r.queriesPerUnknown ?? Number.NaN) / (r.idealQueriesPerUnknown ?? 1)),
   );
+  // RSS moves in steps (heap growth, page reuse): a baseline that did not grow is no baseline.
   const rssRatio = spread(
-    memory.map((r) => (r.rssPerWaitingPayout ?? Number.NaN) / (r.rssPerWaitingTrivial ?? 1)),
+    memory.map((r) =>
+      (r.rssPerWaitingTrivial ?? 0) > 0
+        ? (r.rssPerWaitingPayout ?? Number.NaN) / r.rssPerWaitingTrivial!
+        : Number.NaN,
+    ),
   );
   const callbackMs = callback.flatMap((r) => r.callbackToFinalMs ?? []);
   const resolved = callback.reduce((n, r) => n + (r.resolvedByCallback ?? 0), 0);
@@ -207,7 +212,7 @@ export function summarize(results: readonly PhaseResult[]): Summary {
       comparison: '<=',
       bound: 1.2,
       value: rssRatio.median,
-      shown: `${fmtSpread(rssRatio)} (${fmt(perPayoutKB.median, 1)} KB vs ${fmt(perTrivialKB.median, 1)} KB)`,
+      shown: `${fmtSpread(rssRatio)}; KB each: payout ${fmtSpread(perPayoutKB, 0)}, trivial ${fmtSpread(perTrivialKB, 0)}`,
     },
     {
       metric: `callback → final p50 / p99 ms (${resolved}/${callbackItems} by callback)`,
