@@ -29,14 +29,25 @@ const UNKNOWN_QUERIES = 2;
 const UNKNOWN_SHARE = 0.3;
 const CALLBACK_AFTER_MS = 150;
 
-function parseArgs(argv: readonly string[]): Size {
+function parseArgs(argv: readonly string[]): { size: Size; pragmas: string[] } {
   let size: Size = 'quick';
+  const pragmas: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
+    if (arg === '--sqlite-pragma') {
+      const pragma = argv[++i];
+      if (pragma === undefined || !/^\w+=\w+$/.test(pragma)) {
+        throw new Error('--sqlite-pragma wants NAME=VALUE, e.g. journal_mode=wal');
+      }
+      pragmas.push(pragma);
+      continue;
+    }
     const value = arg.startsWith('--size=') ? arg.slice(7) : arg === '--size' ? argv[++i] : null;
     if (value === null) {
       if (arg === '--help' || arg === '-h') {
-        process.stdout.write('usage: npm run bench -- [--size quick|full]\n');
+        process.stdout.write(
+          'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]...\n',
+        );
         process.exit(0);
       }
       throw new Error(`unknown argument ${arg}`);
@@ -44,7 +55,7 @@ function parseArgs(argv: readonly string[]): Size {
     if (value !== 'quick' && value !== 'full') throw new Error('--size must be quick or full');
     size = value;
   }
-  return size;
+  return { size, pragmas };
 }
 
 type Step = (stack: BenchStack, s: PhaseSettings) => Promise<PhaseResult>;
@@ -58,7 +69,7 @@ const STEPS: readonly [string, Step][] = [
 ];
 
 async function main(): Promise<void> {
-  const size = parseArgs(process.argv.slice(2));
+  const { size, pragmas } = parseArgs(process.argv.slice(2));
   const config = SIZES[size];
   const tty = process.stderr.isTTY;
   const totalSteps = 1 + config.rounds * (STEPS.length + 1);
@@ -77,6 +88,7 @@ async function main(): Promise<void> {
     dir,
     unknownQueries: UNKNOWN_QUERIES,
     callbackAfterMs: CALLBACK_AFTER_MS,
+    sqlitePragmas: pragmas,
   });
   const results: PhaseResult[] = [];
   // Ctrl-C or SIGTERM: the dev server goes down with the bench.
@@ -122,6 +134,7 @@ async function main(): Promise<void> {
     unknownQueries: UNKNOWN_QUERIES,
     unknownShare: UNKNOWN_SHARE,
     callbackAfterMs: CALLBACK_AFTER_MS,
+    sqlitePragmas: pragmas,
     startedAt: startedAt.toISOString(),
     seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     node: process.version,
@@ -130,7 +143,7 @@ async function main(): Promise<void> {
     loadavgAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
   };
   const markdown = [
-    `Bench \`--size ${size}\`, ${config.rounds} rounds of ${config.items} items per phase, ` +
+    `Bench \`--size ${size}${pragmas.map((p) => ` --sqlite-pragma ${p}`).join('')}\`, ${config.rounds} rounds of ${config.items} items per phase, ` +
       `${context.startedAt}, ${context.seconds} s, node ${context.node}, ${context.cpus} CPUs, ` +
       `load average ${context.loadavgAtStart.join(' ')} at start, ${context.loadavgAtEnd.join(' ')} at end. ` +
       'Figures are the median over rounds, the range in parentheses.',

@@ -94,6 +94,8 @@ export interface StackOptions {
   readonly dir: string;
   readonly unknownQueries: number;
   readonly callbackAfterMs: number;
+  /** `--sqlite-pragma` values for the dev server (`journal_mode=wal`), to compare settings. */
+  readonly sqlitePragmas?: readonly string[];
 }
 
 /** CPU seconds (user + system) a process has used, from /proc; NaN where there is no /proc. */
@@ -140,7 +142,12 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     if (cli.source === 'sdk-download') throw new Error('the bench needs a local temporal CLI');
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    const server = spawnServer(cli.path, port, join(options.dir, 'temporal.sqlite'));
+    const server = spawnServer(
+      cli.path,
+      port,
+      join(options.dir, 'temporal.sqlite'),
+      options.sqlitePragmas ?? [],
+    );
     cleanups.push(() => stopChild(server));
     await waitForServer(address, server);
 
@@ -227,7 +234,12 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
   }
 }
 
-function spawnServer(cli: string, port: number, dbFile: string): ChildProcess {
+function spawnServer(
+  cli: string,
+  port: number,
+  dbFile: string,
+  pragmas: readonly string[],
+): ChildProcess {
   const child = spawn(
     cli,
     [
@@ -243,6 +255,7 @@ function spawnServer(cli: string, port: number, dbFile: string): ChildProcess {
       '--log-level',
       'error',
       ...devServerSearchAttributeFlags(),
+      ...pragmas.flatMap((p) => ['--sqlite-pragma', p]),
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
