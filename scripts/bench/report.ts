@@ -227,6 +227,13 @@ export function summarize(results: readonly PhaseResult[]): Summary {
       value: slowest.median,
       shown: fmtSpread(slowest),
     },
+    {
+      metric: 'payouts not final by the phase deadline (all mixes and rounds)',
+      comparison: '==',
+      bound: 0,
+      digits: 0,
+      value: [...happy, ...unknown, ...callback].reduce((n, r) => n + r.unfinished.length, 0),
+    },
   ];
   return { phases, targets, phaseTable, targetTable: targetsTable(targets) };
 }
