@@ -1,0 +1,176 @@
+/**
+ * `npm run bench [-- --size quick|full]`: payout throughput and cost against floors measured in
+ * the same run (docs/performance.md). One process tree: a dev server on a SQLite file, the
+ * sandbox, the receiver and the workers in this process. Rounds are interleaved: each round runs
+ * every phase once (in a rotated order), so drift on a shared machine spreads over all of them.
+ * Prints the tables; writes bench-results/<time>-<size>.json and .md.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  floorA,
+  floorWorkflows,
+  memoryProbe,
+  payoutMix,
+  type PhaseResult,
+  type PhaseSettings,
+} from './bench/phases.js';
+import { summarize } from './bench/report.js';
+import { startBenchStack, type BenchStack } from './bench/stack.js';
+import { progressBar } from './bench/stats.js';
+
+const SIZES = {
+  quick: { rounds: 3, items: 20, waiting: 100, warmup: 5, deadlineMs: 60_000 },
+  full: { rounds: 3, items: 150, waiting: 400, warmup: 20, deadlineMs: 180_000 },
+} as const;
+type Size = keyof typeof SIZES;
+const UNKNOWN_QUERIES = 2;
+const UNKNOWN_SHARE = 0.3;
+const CALLBACK_AFTER_MS = 150;
+
+function parseArgs(argv: readonly string[]): { size: Size; pragmas: string[] } {
+  let size: Size = 'quick';
+  const pragmas: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--sqlite-pragma') {
+      const pragma = argv[++i];
+      if (pragma === undefined || !/^\w+=\w+$/.test(pragma)) {
+        throw new Error('--sqlite-pragma wants NAME=VALUE, e.g. journal_mode=wal');
+      }
+      pragmas.push(pragma);
+      continue;
+    }
+    const value = arg.startsWith('--size=') ? arg.slice(7) : arg === '--size' ? argv[++i] : null;
+    if (value === null) {
+      if (arg === '--help' || arg === '-h') {
+        process.stdout.write(
+          'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]...\n',
+        );
+        process.exit(0);
+      }
+      throw new Error(`unknown argument ${arg}`);
+    }
+    if (value !== 'quick' && value !== 'full') throw new Error('--size must be quick or full');
+    size = value;
+  }
+  return { size, pragmas };
+}
+
+type Step = (stack: BenchStack, s: PhaseSettings) => Promise<PhaseResult>;
+const STEPS: readonly [string, Step][] = [
+  ['floor A', floorA],
+  ['floor B', (st, s) => floorWorkflows(st, s, 'floorB')],
+  ['floor C', (st, s) => floorWorkflows(st, s, 'floorC')],
+  ['happy path', (st, s) => payoutMix(st, s, 'happy')],
+  ['unknown mix', (st, s) => payoutMix(st, s, 'unknownMix')],
+  ['callback mix', (st, s) => payoutMix(st, s, 'callbackMix')],
+];
+
+async function main(): Promise<void> {
+  const { size, pragmas } = parseArgs(process.argv.slice(2));
+  const config = SIZES[size];
+  const tty = process.stderr.isTTY;
+  const totalSteps = 1 + config.rounds * (STEPS.length + 1);
+  let done = 0;
+  const t0 = Date.now();
+  const progress = (what: string) => {
+    const label = `${Math.round((Date.now() - t0) / 1000)} s: ${what}`;
+    if (tty) process.stderr.write(`\r\x1b[K${progressBar(done, totalSteps, label)}`);
+    else process.stderr.write(`${done}/${totalSteps} ${label}\n`);
+  };
+  const startedAt = new Date();
+  const load = loadavg();
+  const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
+  progress('starting the dev server, sandbox and workers');
+  const stack = await startBenchStack({
+    dir,
+    unknownQueries: UNKNOWN_QUERIES,
+    callbackAfterMs: CALLBACK_AFTER_MS,
+    sqlitePragmas: pragmas,
+  });
+  const results: PhaseResult[] = [];
+  // Ctrl-C or SIGTERM: the dev server goes down with the bench.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stack.close().finally(() => process.exit(130));
+    });
+  }
+  try {
+    const settings = (round: number, items: number): PhaseSettings => ({
+      round,
+      items,
+      unknownQueries: UNKNOWN_QUERIES,
+      unknownShare: UNKNOWN_SHARE,
+      waiting: config.waiting,
+      deadlineMs: config.deadlineMs,
+    });
+    progress('warm-up');
+    for (const [, step] of STEPS) await step(stack, settings(0, config.warmup));
+    done += 1;
+    for (let round = 1; round <= config.rounds; round += 1) {
+      for (let k = 0; k < STEPS.length; k += 1) {
+        const [label, step] = STEPS[(k + round - 1) % STEPS.length]!;
+        progress(`round ${round}/${config.rounds}: ${label}`);
+        results.push(await step(stack, settings(round, config.items)));
+        done += 1;
+      }
+      progress(`round ${round}/${config.rounds}: memory`);
+      results.push(await memoryProbe(stack, settings(round, config.items)));
+      done += 1;
+    }
+    progress('done');
+    if (tty) process.stderr.write('\n');
+  } finally {
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const summary = summarize(results);
+  const context = {
+    size,
+    ...config,
+    unknownQueries: UNKNOWN_QUERIES,
+    unknownShare: UNKNOWN_SHARE,
+    callbackAfterMs: CALLBACK_AFTER_MS,
+    sqlitePragmas: pragmas,
+    startedAt: startedAt.toISOString(),
+    seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    node: process.version,
+    cpus: cpus().length,
+    loadavgAtStart: load.map((l) => Number(l.toFixed(2))),
+    loadavgAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  const markdown = [
+    `Bench \`--size ${size}${pragmas.map((p) => ` --sqlite-pragma ${p}`).join('')}\`, ${config.rounds} rounds of ${config.items} items per phase, ` +
+      `${context.startedAt}, ${context.seconds} s, node ${context.node}, ${context.cpus} CPUs, ` +
+      `load average ${context.loadavgAtStart.join(' ')} at start, ${context.loadavgAtEnd.join(' ')} at end. ` +
+      'Figures are the median over rounds, the range in parentheses.',
+    '',
+    summary.phaseTable,
+    '',
+    summary.targetTable,
+    '',
+  ].join('\n');
+  process.stdout.write(`${markdown}\n`);
+  const out = join(process.cwd(), 'bench-results');
+  mkdirSync(out, { recursive: true });
+  const base = join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${size}`);
+  writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ context, summary: { phases: summary.phases, targets: summary.targets }, results }, null, 2)}\n`,
+  );
+  writeFileSync(`${base}.md`, markdown);
+  process.stderr.write(`wrote ${base}.json and .md\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

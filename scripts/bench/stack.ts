@@ -1,0 +1,289 @@
+/**
+ * Everything one bench run talks to, in one process tree: a Temporal dev server on a SQLite file
+ * (a child process, so its CPU can be read from /proc), and in this process the sandbox gateway,
+ * the gateway client, the callback receiver, the payout worker with default settings
+ * (`createPayoutWorker`) and a bench-only worker for the floor workflows on its own task queue.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createTemporalDelivery } from '../../src/callback/deliver.js';
+import { startCallbackReceiver, type CallbackReceiver } from '../../src/callback/receiver.js';
+import { createPayoutClient, type PayoutClient } from '../../src/client/index.js';
+import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/index.js';
+import { createGatewayClient, type GatewayClient } from '../../src/gateway/client.js';
+import { parseGatewayConfig } from '../../src/gateway/config.js';
+import type { RuleInput } from '../../src/sandbox/scenario.js';
+import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
+import { freePort } from '../../src/stack/wait.js';
+import { resolveTemporalBinary } from '../../src/temporal/provision.js';
+import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
+import type { Logger } from '../../src/log.js';
+import { createPayoutWorker } from '../../src/worker/create-worker.js';
+import { floorActivities } from './floor/activities.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const BENCH_MERCHANT = {
+  platformId: 'PFBENCH',
+  secret: 'bench-signing-secret-T5wK9',
+  authToken: 'bench-query-token-R8pL3',
+  signMode: 'md5',
+} as const;
+export const PAYOUT_QUEUE = 'payouts-bench';
+export const FLOOR_QUEUE = 'bench-floors';
+const CALLBACK_PATH = '/callbacks/payout';
+const silent: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Order id prefixes the sandbox rules tell apart (see {@link benchRules}). */
+export const PREFIX = {
+  happy: 'BH-',
+  unknown: 'BU-',
+  unknownOk: 'BK-',
+  callback: 'BC-',
+  waiting: 'BW-',
+  floorA: 'BA-',
+} as const;
+
+/**
+ * The sandbox's behaviour per prefix: every order is final at once (schedule 0 ms) and sends no
+ * callback, except the callback mix's; unknown creates are accepted, answer HTTP 500 and resolve
+ * after `unknownQueries` non-final queries; waiting payouts never finalize.
+ */
+export function benchRules(unknownQueries: number, callbackAfterMs: number): RuleInput[] {
+  const noCallback = { send: false };
+  return [
+    {
+      name: 'bench-unknown',
+      match: { payoutClIdPrefix: PREFIX.unknown },
+      scenario: {
+        create: { kind: 'accept-then-fault', fault: 'http-500' },
+        finalize: { kind: 'after-queries', queries: unknownQueries },
+        callbacks: noCallback,
+      },
+    },
+    {
+      name: 'bench-callback',
+      match: { payoutClIdPrefix: PREFIX.callback },
+      scenario: { finalize: { kind: 'after-ms', ms: callbackAfterMs } },
+    },
+    {
+      name: 'bench-waiting',
+      match: { payoutClIdPrefix: PREFIX.waiting },
+      scenario: { finalize: { kind: 'never' }, callbacks: noCallback },
+    },
+    { name: 'bench-at-once', match: {}, scenario: { callbacks: noCallback } },
+  ];
+}
+
+export interface BenchStack {
+  readonly sandbox: SandboxGateway;
+  readonly gateway: GatewayClient;
+  readonly client: Client;
+  readonly payouts: PayoutClient;
+  /** The dev server's pid, for its CPU time. */
+  readonly serverPid: number;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  readonly dir: string;
+  readonly unknownQueries: number;
+  readonly callbackAfterMs: number;
+  /** `--sqlite-pragma` values for the dev server (`journal_mode=wal`), to compare settings. */
+  readonly sqlitePragmas?: readonly string[];
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; NaN where there is no /proc. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident memory of a process in bytes, from /proc; NaN where there is none. */
+export function processRssBytes(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? Number.NaN : Number(kb) * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+export async function startBenchStack(options: StackOptions): Promise<BenchStack> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Installed already.
+  }
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const cli = resolveTemporalBinary('cli', {
+      projectRoot: root,
+      env: process.env,
+      log: () => {},
+    });
+    if (cli.source === 'sdk-download') throw new Error('the bench needs a local temporal CLI');
+    const port = await freePort();
+    const address = `127.0.0.1:${port}`;
+    const server = spawnServer(
+      cli.path,
+      port,
+      join(options.dir, 'temporal.sqlite'),
+      options.sqlitePragmas ?? [],
+    );
+    cleanups.push(() => stopChild(server));
+    await waitForServer(address, server);
+
+    const codecKeys = `bench:${randomBytes(32).toString('base64')}`;
+    const dataConverter = payoutDataConverter(
+      parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: codecKeys }),
+    );
+    const connection = await Connection.connect({ address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default', dataConverter });
+
+    const verifier: { gateway?: GatewayClient } = {};
+    const receiver: CallbackReceiver = await startCallbackReceiver(
+      {
+        verify: (body) => {
+          if (verifier.gateway === undefined) throw new Error('gateway client not ready');
+          return verifier.gateway.verifyCallback(body);
+        },
+        deliver: createTemporalDelivery(client, BENCH_MERCHANT.platformId, {
+          taskQueue: PAYOUT_QUEUE,
+        }),
+        log: silent,
+      },
+      { host: '127.0.0.1', port: 0, path: CALLBACK_PATH, maxBodyBytes: 16_384 },
+    );
+    cleanups.push(() => receiver.close());
+
+    const sandbox = await startSandboxGateway({
+      merchants: [BENCH_MERCHANT],
+      schedule: { mode: 'timed', pendingAfterMs: 0, processingAfterMs: 0, finalAfterMs: 0 },
+      callbacks: { attempts: 3, intervalMs: 200, timeoutMs: 5_000 },
+      rules: benchRules(options.unknownQueries, options.callbackAfterMs),
+    });
+    cleanups.push(() => sandbox.close());
+
+    const gateway = createGatewayClient({
+      config: parseGatewayConfig({
+        GATEWAY_BASE_URL: sandbox.url,
+        GATEWAY_PLATFORM_ID: BENCH_MERCHANT.platformId,
+        GATEWAY_SECRET: BENCH_MERCHANT.secret,
+        GATEWAY_AUTH_TOKEN: BENCH_MERCHANT.authToken,
+        GATEWAY_SIGN_MODE: BENCH_MERCHANT.signMode,
+        GATEWAY_NOTIFY_URL: `${receiver.url}${CALLBACK_PATH}`,
+        GATEWAY_ALLOW_HTTP: 'true',
+      }),
+    });
+    verifier.gateway = gateway;
+    cleanups.push(() => gateway.close());
+
+    const native = await NativeConnection.connect({ address });
+    cleanups.push(() => native.close());
+    // Default worker settings: only what the product's own worker process sets.
+    const payoutWorker = await createPayoutWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue: PAYOUT_QUEUE,
+      gateway,
+      dataConverter,
+    });
+    const floorWorker = await Worker.create({
+      connection: native,
+      namespace: 'default',
+      taskQueue: FLOOR_QUEUE,
+      workflowsPath: fileURLToPath(new URL('./floor/workflows.ts', import.meta.url)),
+      activities: floorActivities,
+      dataConverter,
+    });
+    for (const worker of [payoutWorker, floorWorker]) {
+      const running = worker.run();
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      });
+    }
+    const payouts = createPayoutClient({
+      client,
+      platformId: BENCH_MERCHANT.platformId,
+      taskQueue: PAYOUT_QUEUE,
+    });
+    return { sandbox, gateway, client, payouts, serverPid: server.pid!, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function spawnServer(
+  cli: string,
+  port: number,
+  dbFile: string,
+  pragmas: readonly string[],
+): ChildProcess {
+  const child = spawn(
+    cli,
+    [
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--db-filename',
+      dbFile,
+      '--log-level',
+      'error',
+      ...devServerSearchAttributeFlags(),
+      ...pragmas.flatMap((p) => ['--sqlite-pragma', p]),
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitForServer(address: string, child: ChildProcess): Promise<void> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > until || child.exitCode !== null) {
+        throw new Error('the dev server did not come up', { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
