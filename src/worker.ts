@@ -62,6 +62,8 @@ async function main(): Promise<void> {
         taskQueue: temporalConfig.taskQueue,
         gateway,
         dataConverter: payoutDataConverter(codecConfig),
+        // Explicit, not the SDK's heap-derived default: memory stays bounded however many wait.
+        overrides: { maxCachedWorkflows: workerConfig.maxCachedWorkflows },
       });
       if (reconcileConfig.everyMs !== null) {
         const client = new Client({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envKeys, parseEnv } from '../config-keys.js';
+import { envKeys, parseEnv, wholeNumberSchema } from '../config-keys.js';
 import { LOG_CONFIG_KEYS, type LogFormat } from '../log.js';
 
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -44,6 +44,13 @@ export const WORKER_CONFIG_KEYS = envKeys([
       'host:port of the Prometheus endpoint (GET /metrics: SDK and payout metrics), e.g. 0.0.0.0:9464 in a container; off: no endpoint',
     schema: bindAddressSchema,
   },
+  {
+    key: 'WORKER_MAX_CACHED_WORKFLOWS',
+    default: '1000',
+    meaning:
+      'payout workflows kept in worker memory between their timers (about 0.4 MB each); one evicted replays its short history at its next check, so 10,000 waiting payouts need no more than this',
+    schema: wholeNumberSchema(0, 100_000, 'workflows'),
+  },
 ] as const);
 
 /** What the worker process reads for itself. */
@@ -52,6 +59,8 @@ export interface WorkerConfig {
   readonly logFormat: LogFormat;
   /** Where the Prometheus endpoint listens; null: none. */
   readonly metricsAddress: string | null;
+  /** Workflows cached between tasks (`maxCachedWorkflows`). */
+  readonly maxCachedWorkflows: number;
 }
 
 /** Parses the worker's own keys; a {@link ConfigError} names every bad key, never a value. */
@@ -61,6 +70,7 @@ export function parseWorkerConfig(env: Readonly<Record<string, string | undefine
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     metricsAddress: e.WORKER_METRICS_ADDRESS,
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }
 

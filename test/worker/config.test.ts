@@ -20,12 +20,22 @@ describe('parseLogLevel', () => {
 });
 
 describe('parseWorkerConfig', () => {
-  it('defaults: WARN, text logs, no metrics endpoint', () => {
+  it('defaults: WARN, text logs, no metrics endpoint, 1,000 cached workflows', () => {
     expect(parseWorkerConfig({})).toEqual({
       logLevel: 'WARN',
       logFormat: 'text',
       metricsAddress: null,
+      maxCachedWorkflows: 1000,
     });
+  });
+
+  it('takes a workflow cache size from 0 to 100,000, naming the key otherwise', () => {
+    expect(parseWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).maxCachedWorkflows).toBe(250);
+    for (const bad of ['-1', '1e3', 'many', '100001']) {
+      expect(() => parseWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
+        /WORKER_MAX_CACHED_WORKFLOWS/,
+      );
+    }
   });
 
   it('reads the metrics address as host:port, IPv6 in brackets', () => {
