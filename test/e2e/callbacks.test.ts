@@ -7,6 +7,7 @@ import { describe, it } from 'vitest';
 import { PayoutNotFoundError } from '../../src/client/index.js';
 import { createGatewayClient } from '../../src/gateway/client.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
+import type { SandboxGateway } from '../../src/sandbox/server.js';
 import { CALLBACK_PATH, E2E_MERCHANT, useE2e } from './harness.js';
 import {
   PAYOUT_DISPUTE_WORKFLOW_TYPE,
@@ -52,6 +53,14 @@ const RULES: RuleInput[] = [
 
 const e2e = useE2e({ name: 'callbacks', rules: RULES });
 const WAIT = { timeoutMs: 20_000 };
+
+/** The sandbox's 3 callback attempts for the order, once it has made them all. */
+function everyAttempt(sandbox: SandboxGateway, merchantOrderId: string) {
+  return eventually('every callback attempt', () => {
+    const seen = sandbox.record(merchantOrderId).callbacks;
+    return seen.length === 3 ? seen : undefined;
+  });
+}
 
 describe.concurrent('callbacks', () => {
   it('a callback finalizes early, confirmed by a query', async ({ expect }) => {
@@ -114,12 +123,7 @@ describe.concurrent('callbacks', () => {
     const { sandbox, receiverLog } = e2e();
     const { request, result, evidence } = await runPayout(e2e(), 'DEMO-BADCB-');
     // Every attempt (3) was refused, so the sandbox gave up.
-    const deliveries = await eventually('every callback attempt', () => {
-      const seen = sandbox.record(request.merchantOrderId).callbacks;
-      return seen.length === 3 ? seen : undefined;
-    });
-
-    for (const d of deliveries) {
+    for (const d of await everyAttempt(sandbox, request.merchantOrderId)) {
       expect(d.acknowledged).toBe(false);
       expect(d.response).toMatchObject({ httpStatus: 401 });
       expect('body' in d.response && JSON.parse(d.response.body)).toMatchObject({
@@ -251,12 +255,7 @@ describe.concurrent('callbacks', () => {
     } finally {
       await direct.close();
     }
-    const deliveries = await eventually('every callback attempt', () => {
-      const seen = sandbox.record(request.merchantOrderId).callbacks;
-      return seen.length === 3 ? seen : undefined;
-    });
-
-    for (const d of deliveries) {
+    for (const d of await everyAttempt(sandbox, request.merchantOrderId)) {
       expect(d.acknowledged).toBe(false);
       expect(d.response).toMatchObject({ httpStatus: 404 });
     }
