@@ -24,6 +24,7 @@ import { resolveTemporalBinary } from '../../src/temporal/provision.js';
 import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
 import type { Logger } from '../../src/log.js';
 import { createPayoutWorker } from '../../src/worker/create-worker.js';
+import { waitForTemporal } from '../temporal-ready.js';
 import { floorActivities } from './floor/activities.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -271,19 +272,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitForServer(address: string, child: ChildProcess): Promise<void> {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return;
-    } catch (error) {
-      if (Date.now() > until || child.exitCode !== null) {
-        throw new Error('the dev server did not come up', { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+function waitForServer(address: string, child: ChildProcess): Promise<void> {
+  return waitForTemporal(address, () => child.exitCode === null);
 }

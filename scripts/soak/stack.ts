@@ -9,6 +9,7 @@ import { freePort } from '../../src/stack/wait.js';
 import { resolveTemporalBinary } from '../../src/temporal/provision.js';
 import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
 import { ManagedProcess } from './processes.js';
+import { waitForTemporal } from '../temporal-ready.js';
 import { soakRules } from './scenarios.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -153,18 +154,9 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
 /** Starts the dev server and waits until it answers. */
 async function startTemporal(temporal: ManagedProcess, address: string): Promise<void> {
   await temporal.start();
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return;
-    } catch (error) {
-      if (Date.now() > until || !temporal.running) {
-        throw new Error(`the dev server did not come up: ${temporal.tail()}`, { cause: error });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
+  await waitForTemporal(
+    address,
+    () => temporal.running,
+    () => temporal.tail(),
+  );
 }
