@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PayoutOrchestratorError } from '../errors.js';
-import type { Answer } from './record.js';
+import type { Answer } from './state.js';
 import type { Fault } from './scenario.js';
 
 /** Bodies above this are refused (413): the gateway's create body is well under 2 KiB. */

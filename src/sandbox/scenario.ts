@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KNOWN_REJECTION_CODES } from '../../vocabulary/gateway.js';
 import { STATUS_NAMES } from './status.js';
 
 /**
@@ -19,7 +20,7 @@ const count = (what: string) =>
     .min(0, 'must not be negative');
 
 /** The rejection codes the gateway documents. */
-const rejectionCodeSchema = z.enum(['0004', '0012', '0018'], { error: 'one of 0004, 0012, 0018' });
+const rejectionCodeSchema = z.enum(KNOWN_REJECTION_CODES, { error: 'one of 0004, 0012, 0018' });
 
 const createSchema = z.discriminatedUnion(
   'kind',
@@ -131,7 +132,6 @@ const cents = z.number({ error: 'a whole number of cents' }).int('whole cents');
 export const ruleMatchSchema = z
   .object({
     payoutClIdPrefix: z.string({ error: 'a string' }).min(1, 'must not be empty').optional(),
-    platformId: z.string({ error: 'a string' }).min(1, 'must not be empty').optional(),
     amount: cents.optional(),
     amountMin: cents.optional(),
     amountMax: cents.optional(),
@@ -157,30 +157,12 @@ export const rulesSchema = z
 /** The scenario of a create call that no rule matches: accept, succeed on schedule. */
 export const DEFAULT_SCENARIO: Scenario = scenarioSchema.parse({});
 
-/** What a rule is matched against. */
-export interface RuleSubject {
-  readonly payoutClId: string;
-  readonly platformId: string;
-  readonly amountCents: number;
-}
-
-/** Whether `rule` applies to the create call. */
-export function ruleMatches(rule: Rule, subject: RuleSubject): boolean {
-  const m = rule.match;
-  if (m.payoutClIdPrefix !== undefined && !subject.payoutClId.startsWith(m.payoutClIdPrefix))
-    return false;
-  if (m.platformId !== undefined && subject.platformId !== m.platformId) return false;
-  if (m.amount !== undefined && subject.amountCents !== m.amount) return false;
-  if (m.amountMin !== undefined && subject.amountCents < m.amountMin) return false;
-  if (m.amountMax !== undefined && subject.amountCents > m.amountMax) return false;
-  return true;
-}
-
-/** The first matching rule's scenario, or {@link DEFAULT_SCENARIO}. */
-export function chooseScenario(
-  rules: readonly Rule[],
-  subject: RuleSubject,
-): { readonly scenario: Scenario; readonly rule?: Rule } {
-  const rule = rules.find((r) => ruleMatches(r, subject));
-  return rule ? { scenario: rule.scenario, rule } : { scenario: DEFAULT_SCENARIO };
+/** Whether `rule` applies to a create call for this payout_cl_id and amount. */
+export function ruleMatches({ match: m }: Rule, payoutClId: string, amountCents: number): boolean {
+  return (
+    (m.payoutClIdPrefix === undefined || payoutClId.startsWith(m.payoutClIdPrefix)) &&
+    (m.amount === undefined || amountCents === m.amount) &&
+    (m.amountMin === undefined || amountCents >= m.amountMin) &&
+    (m.amountMax === undefined || amountCents <= m.amountMax)
+  );
 }

@@ -17,9 +17,7 @@ describe('parseSandboxEnv', () => {
     expect(parseSandboxEnv({ PATH: '/bin' })).toMatchObject({
       host: '127.0.0.1',
       port: 8787,
-      merchants: [
-        { platformId: 'PF0002', secret: 'ThisIsYourSecretKey123', signMode: 'md5', feeCents: 0 },
-      ],
+      merchant: { platformId: 'PF0002', secret: 'ThisIsYourSecretKey123', signMode: 'md5' },
       schedule: {
         mode: 'timed',
         pendingAfterMs: 1000,
@@ -41,20 +39,19 @@ describe('parseSandboxEnv', () => {
       SANDBOX_SCHEDULE: 'on-query',
       SANDBOX_CALLBACK_ATTEMPTS: '3',
       SANDBOX_CALLBACK_INTERVAL_MS: '',
-      SANDBOX_NUMBERS: 'string',
-      SANDBOX_ADMIN_TOKEN: 'adm',
       SANDBOX_STATE_FILE: '.data/sandbox-orders.json',
     });
     expect(options).toMatchObject({
       host: '::1',
       port: 0,
-      merchants: [
-        { platformId: 'PF0100', secret: 's3cret', authToken: 'tok', signMode: 'hmac-sha256' },
-      ],
+      merchant: {
+        platformId: 'PF0100',
+        secret: 's3cret',
+        authToken: 'tok',
+        signMode: 'hmac-sha256',
+      },
       schedule: { mode: 'on-query' },
       callbacks: { attempts: 3, intervalMs: 5000 },
-      numbers: 'string',
-      adminToken: 'adm',
       stateFile: '.data/sandbox-orders.json',
     });
   });
