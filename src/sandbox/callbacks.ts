@@ -156,24 +156,18 @@ export class CallbackSender {
   }
 }
 
-function isAcknowledgement(response: { httpStatus: number; body: string }): boolean {
-  if (response.httpStatus < 200 || response.httpStatus > 299) return false;
+/** Whether the receiver answered HTTP 2xx with `{"error_code":"0000"}`. */
+function isAcknowledgement({ httpStatus, body }: { httpStatus: number; body: string }): boolean {
   try {
-    const parsed: unknown = JSON.parse(response.body);
-    return (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      (parsed as Record<string, unknown>)['error_code'] === '0000'
-    );
+    const parsed = JSON.parse(body) as { error_code?: unknown } | null;
+    return httpStatus >= 200 && httpStatus < 300 && parsed?.error_code === '0000';
   } catch {
     return false;
   }
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
 }

@@ -41,7 +41,7 @@ const forcedStatusSchema = z.union([z.enum(STATUS_NAMES), z.number().int().min(0
 
 const FINAL_CODE = { success: 3, cancelled: 4, failed: 5 } as const;
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {
+export function parse<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(subject, toFieldIssues(result.error));
   return result.data;

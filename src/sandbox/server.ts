@@ -6,10 +6,10 @@ import { CallbackSender } from './callbacks.js';
 import { TimerGroup, systemClock } from './clock.js';
 import { handleCreate } from './create-payout.js';
 import { SandboxEngine } from './engine.js';
-import { BodyTooLargeError, readBody, sendJson } from './http.js';
+import { readBody, sendJson } from './http.js';
 import { silentLogger } from './logger.js';
 import { parseSandboxSettings, type SandboxOptions } from './options.js';
-import { handleList, handleSingle } from './query-payouts.js';
+import { handleQuery } from './query-payouts.js';
 import { StateSaver, readStateFile } from './state-file.js';
 import type { OrderRecord } from './state.js';
 
@@ -148,11 +148,8 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-  let bodyText: string;
-  try {
-    bodyText = await readBody(req);
-  } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
+  const bodyText = await readBody(req);
+  if (bodyText === undefined) {
     sendJson(res, 413, { error_code: '0001', error_msg: 'Request body too large' });
     return;
   }
@@ -167,9 +164,8 @@ async function handle(
   const clId = match[1];
   if (clId === undefined && method === 'POST')
     handleCreate(engine, req, res, url.pathname, bodyText);
-  else if (clId === undefined && method === 'GET') handleList(engine, req, res, url);
-  else if (clId !== undefined && method === 'GET')
-    handleSingle(engine, req, res, url, decodeURIComponent(clId));
+  else if (method === 'GET')
+    handleQuery(engine, req, res, url, clId === undefined ? undefined : decodeURIComponent(clId));
   else {
     res.setHeader('allow', clId === undefined ? 'GET, POST' : 'GET');
     sendJson(res, 405, { error_code: '0405', error_msg: 'Method not allowed' });

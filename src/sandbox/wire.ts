@@ -27,45 +27,40 @@ function signFields(
   return out;
 }
 
-/** One item of a query answer. */
-export function queryItem(
-  order: SandboxOrder,
-  reported: ReportedOrder,
-  merchant: SandboxMerchant,
-): Record<string, WireValue> {
-  const fields = {
-    amount: reported.amountCents,
-    real_amount: reported.amountCents,
-    fee: 0,
+/** The fields a query item and a callback share, reporting `statusCode` and `amountCents`. */
+function orderFields(order: SandboxOrder, statusCode: number, amountCents: number) {
+  return {
     payout_id: order.payoutId,
     payout_cl_id: order.payoutClId,
     platform_id: order.platformId,
-    platform_channel_id: 'CH0004',
-    status: reported.statusCode,
-    memo: reported.statusCode === 5 ? order.scenario.failureMessage : '',
-    create_time: toSeconds(order.createTimeMs),
-    update_time: toSeconds(order.updateTimeMs),
-  };
-  return signFields(fields, merchant, reported.badSign);
-}
-
-/** The body of a callback reporting `statusCode` for the order. */
-export function callbackBody(
-  order: SandboxOrder,
-  statusCode: number,
-  merchant: SandboxMerchant,
-): Record<string, WireValue> {
-  const fields: Record<string, WireValue> = {
-    payout_id: order.payoutId,
-    payout_cl_id: order.payoutClId,
-    platform_id: order.platformId,
-    amount: order.amountCents,
-    real_amount: order.amountCents,
+    amount: amountCents,
+    real_amount: amountCents,
     fee: 0,
     status: statusCode,
     create_time: toSeconds(order.createTimeMs),
     update_time: toSeconds(order.updateTimeMs),
   };
+}
+
+/** One item of a query answer; `memo` holds a failed order's message. */
+export function queryItem(
+  order: SandboxOrder,
+  reported: ReportedOrder,
+  merchant: SandboxMerchant,
+): Record<string, WireValue> {
+  const { statusCode, amountCents, badSign } = reported;
+  const memo = statusCode === 5 ? order.scenario.failureMessage : '';
+  const fields = { ...orderFields(order, statusCode, amountCents), platform_channel_id: 'CH0004' };
+  return signFields({ ...fields, memo }, merchant, badSign);
+}
+
+/** The body of a callback reporting `statusCode` for the order (`error_msg` when failed). */
+export function callbackBody(
+  order: SandboxOrder,
+  statusCode: number,
+  merchant: SandboxMerchant,
+): Record<string, WireValue> {
+  const fields: Record<string, WireValue> = orderFields(order, statusCode, order.amountCents);
   if (statusCode === 5) fields['error_msg'] = order.scenario.failureMessage;
   return signFields(fields, merchant, order.scenario.callbacks.badSign);
 }

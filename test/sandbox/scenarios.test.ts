@@ -110,12 +110,7 @@ describe('create scenarios', () => {
         { create: { kind: 'reject-after-create', code } },
         {
           clock,
-          schedule: {
-            mode: 'timed',
-            pendingAfterMs: 1000,
-            processingAfterMs: 2000,
-            finalAfterMs: 3000,
-          },
+          schedule: { mode: 'timed' }, // pending at 1 s, processing at 2 s, final at 3 s
           callbacks: { attempts: 1, intervalMs: 0, timeoutMs: 1000 },
         },
       );
@@ -231,12 +226,7 @@ describe('finalization', () => {
       { finalize: { kind: 'after-ms', ms: 5000 }, outcome: 'cancelled' },
       {
         clock,
-        schedule: {
-          mode: 'timed',
-          pendingAfterMs: 1000,
-          processingAfterMs: 2000,
-          finalAfterMs: 3000,
-        },
+        schedule: { mode: 'timed' }, // pending at 1 s, processing at 2 s, final at 3 s
       },
     );
     await create(gw, 'AMS');
