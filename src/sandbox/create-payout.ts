@@ -22,22 +22,15 @@ const REJECTION_MESSAGES = {
 } as const;
 
 /** An integer sent as a JSON number or as a string of digits (the docs' example uses strings). */
-const wireInteger = (maxDigits: number) => {
-  const rule = `required, an integer of at most ${maxDigits} digits, as a number or a string`;
-  const digits = new RegExp(`^[0-9]{1,${maxDigits}}$`);
-  return z.unknown().transform((value, ctx): number => {
-    if (typeof value === 'string' && digits.test(value)) return Number(value);
-    if (
-      typeof value === 'number' &&
-      Number.isSafeInteger(value) &&
-      value >= 0 &&
-      value < 10 ** maxDigits
-    )
-      return value;
-    ctx.addIssue({ code: 'custom', message: rule });
+const wireInteger = (maxDigits: number) =>
+  z.unknown().transform((value, ctx): number => {
+    const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+    if (typeof text === 'string' && new RegExp(`^[0-9]{1,${maxDigits}}$`).test(text))
+      return Number(text);
+    const message = `required, an integer of at most ${maxDigits} digits, as a number or a string`;
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   });
-};
 
 const text = (max: number) =>
   z
@@ -94,18 +87,17 @@ export function handleCreate(
   bodyText: string,
 ): void {
   const at = engine.now;
-  let fields: Record<string, WireValue>;
+  let fields: Record<string, WireValue> | undefined;
   try {
     const parsed: unknown = JSON.parse(bodyText);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('not an object');
-    fields = parsed as Record<string, WireValue>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      fields = parsed as Record<string, WireValue>;
   } catch {
-    sendGatewayError(
-      res,
-      INVALID_PARAMETER_CODE,
-      'Invalid parameter: the body must be a JSON object',
-    );
+    // Not JSON: answered below.
+  }
+  if (fields === undefined) {
+    const message = 'Invalid parameter: the body must be a JSON object';
+    sendGatewayError(res, INVALID_PARAMETER_CODE, message);
     return;
   }
 
@@ -159,18 +151,12 @@ export function handleCreate(
     scenario,
     ruleName,
   );
-  let answer: Answer;
-  let outcome: string;
-  if (create.kind === 'accept-then-fault') {
-    answer = applyFault(req, res, create.fault);
-    outcome = create.fault;
-  } else if (create.kind === 'reject-after-create') {
-    // The order exists and follows its schedule; only the answer says otherwise.
-    answer = sendGatewayError(res, create.code, REJECTION_MESSAGES[create.code]);
-    outcome = create.code;
-  } else {
-    answer = sendJson(res, 200, { error_code: '0000', data: { payout_id: order.payoutId } });
-    outcome = '0000';
-  }
+  // reject-after-create: the order exists and follows its schedule; only the answer says otherwise.
+  const [outcome, answer]: [string, Answer] =
+    create.kind === 'accept-then-fault'
+      ? [create.fault, applyFault(req, res, create.fault)]
+      : create.kind === 'reject-after-create'
+        ? [create.code, sendGatewayError(res, create.code, REJECTION_MESSAGES[create.code])]
+        : ['0000', sendJson(res, 200, { error_code: '0000', data: { payout_id: order.payoutId } })];
   note({ created: true, payoutId: order.payoutId, outcome, answer });
 }

@@ -15,7 +15,7 @@ function describeMatch({ match: m }: Rule): string {
   if (m.amount !== undefined) parts.push(`amount ${m.amount}`);
   if (m.amountMin !== undefined || m.amountMax !== undefined)
     parts.push(`amount ${m.amountMin ?? ''}..${m.amountMax ?? ''}`);
-  return parts.length > 0 ? parts.join(', ') : '(every order)';
+  return parts.join(', ') || '(every order)';
 }
 
 /**
