@@ -18,6 +18,8 @@ const count = (what: string) =>
     .number({ error: `a whole number of ${what}` })
     .int(`a whole number of ${what}`)
     .min(0, 'must not be negative');
+const cents = z.number({ error: 'a whole number of cents' }).int('whole cents');
+const flag = (byDefault: boolean) => z.boolean({ error: 'true or false' }).default(byDefault);
 
 /** The rejection codes the gateway documents. */
 const rejectionCodeSchema = z.enum(KNOWN_REJECTION_CODES, { error: 'one of 0004, 0012, 0018' });
@@ -60,15 +62,15 @@ const finalizeSchema = z.discriminatedUnion(
 const callbacksSchema = z
   .object({
     /** `false`: no callback at all. */
-    send: z.boolean({ error: 'true or false' }).default(true),
+    send: flag(true),
     /** How many times the final callback is delivered (2 or more: duplicates). */
     copies: count('copies').min(1, 'at least 1').max(10, 'at most 10').default(1),
     /** Wait this long after the order finalizes before the first attempt (a late callback). */
     delayMs: count('milliseconds').default(0),
     /** After the final callback, also send a correctly signed `processing` (2) one. */
-    processingAfterFinal: z.boolean({ error: 'true or false' }).default(false),
+    processingAfterFinal: flag(false),
     /** Sign callbacks with the wrong key. */
-    badSign: z.boolean({ error: 'true or false' }).default(false),
+    badSign: flag(false),
   })
   .strict();
 
@@ -80,15 +82,11 @@ const queriesSchema = z
     failEvery: count('queries').default(0),
     fault: faultSchema.default('http-500'),
     /** Items carry a sign that does not verify. */
-    badSign: z.boolean({ error: 'true or false' }).default(false),
+    badSign: flag(false),
     /** Items report `amount` off by this many cents (signed correctly: a real mismatch). */
-    amountDeltaCents: z.number({ error: 'a whole number of cents' }).int('whole cents').default(0),
+    amountDeltaCents: cents.default(0),
     /** The order stays invisible to queries this long after its create: a lagging read side. */
-    hiddenForMs: z
-      .number({ error: 'a whole number of milliseconds' })
-      .int('whole milliseconds')
-      .min(0, 'at least 0')
-      .default(0),
+    hiddenForMs: count('milliseconds').default(0),
     /** After a query reported the final status, the next `queries` answers report `to`. */
     regression: z
       .object({
@@ -125,8 +123,6 @@ export const scenarioSchema = z
 export type Scenario = z.infer<typeof scenarioSchema>;
 /** A scenario as written: every field optional. */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-
-const cents = z.number({ error: 'a whole number of cents' }).int('whole cents');
 
 /** Which create calls a rule applies to; every given criterion must hold, none given matches all. */
 export const ruleMatchSchema = z
