@@ -78,7 +78,7 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
     await startTemporal(temporal, temporalAddress);
 
     const sandbox = await startSandboxGateway({
-      merchants: [SOAK_MERCHANT],
+      merchant: SOAK_MERCHANT,
       schedule: { mode: 'timed', pendingAfterMs: 300, processingAfterMs: 600, finalAfterMs: 1_200 },
       callbacks: { attempts: 8, intervalMs: 700, timeoutMs: 2_000 },
       rules: soakRules(),

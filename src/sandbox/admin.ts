@@ -1,29 +1,24 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { ValidationError, toFieldIssues, type FieldIssue } from '../errors.js';
-import type { SandboxEngine } from './engine.js';
+import { ValidationError, type FieldIssue } from '../errors.js';
+import { parse, type SandboxEngine } from './engine.js';
 import { SandboxOrderError } from './errors.js';
 import { sendJson } from './http.js';
+import { ruleSchema, rulesSchema } from './scenario.js';
 
 /** The admin API's prefix. */
 export const ADMIN_PREFIX = '/_sandbox';
 
-const addRuleBodySchema = z
-  .object({
-    rule: z.unknown().refine((v) => v !== undefined, 'required'),
-    position: z.enum(['first', 'last'], { error: 'first or last' }).default('first'),
-  })
-  .strict();
-
-const setRulesBodySchema = z.object({ rules: z.unknown() }).strict();
-
-const forceBodySchema = z
-  .object({
-    status: z.unknown().refine((v) => v !== undefined, 'required'),
-    platformId: z.string({ error: 'a string' }).min(1, 'must not be empty').optional(),
-  })
-  .strict();
+const BODIES = {
+  setRules: z.object({ rules: rulesSchema }).strict(),
+  addRule: z
+    .object({
+      rule: ruleSchema,
+      position: z.enum(['first', 'last'], { error: 'first or last' }).default('first'),
+    })
+    .strict(),
+  force: z.object({ status: z.unknown().refine((v) => v !== undefined, 'required') }).strict(),
+};
 
 function sendError(
   res: ServerResponse,
@@ -35,118 +30,55 @@ function sendError(
   sendJson(res, httpStatus, { error: { code, message, ...(issues ? { issues } : {}) } });
 }
 
-function parseBody(bodyText: string): unknown {
-  if (bodyText.trim() === '') return {};
-  try {
-    return JSON.parse(bodyText) as unknown;
-  } catch {
-    throw new ValidationError('admin request', [{ field: '(body)', rule: 'must be JSON' }]);
-  }
-}
-
-function validate<T>(schema: z.ZodType<T>, value: unknown, subject: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(subject, toFieldIssues(result.error));
-  return result.data;
-}
-
-function adminAllowed(engine: SandboxEngine, req: IncomingMessage): boolean {
-  const token = engine.settings.adminToken;
-  if (token === undefined) return true;
-  const given = Buffer.from(req.headers.authorization ?? '', 'utf8');
-  const wanted = Buffer.from(`Bearer ${token}`, 'utf8');
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
 /**
- * The admin API (JSON in, JSON out; see src/sandbox/README.md). Bad input gets 400 with the
- * issues naming each field and changes nothing.
+ * The admin API (JSON in, JSON out; see src/sandbox/README.md), open to whoever reaches the
+ * sandbox: keep it on loopback. Bad input gets 400 with the issues naming each field and changes
+ * nothing; an unknown order 404.
  */
 export function handleAdmin(
   engine: SandboxEngine,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  bodyText: string,
-): void {
-  if (!adminAllowed(engine, req)) {
-    sendError(res, 401, 'ERR_SANDBOX_ADMIN_TOKEN', 'Authorization: Bearer <admin token> required');
-    return;
-  }
-  try {
-    route(engine, req.method ?? 'GET', url, bodyText, res);
-  } catch (error) {
-    if (error instanceof ValidationError) {
-      sendError(res, 400, error.code, error.message, error.issues);
-    } else if (error instanceof SandboxOrderError) {
-      sendError(res, error.httpStatus, error.code, error.message);
-    } else {
-      throw error;
-    }
-  }
-}
-
-function route(
-  engine: SandboxEngine,
   method: string,
+  res: ServerResponse,
   url: URL,
   bodyText: string,
-  res: ServerResponse,
 ): void {
+  const body = <T>(schema: z.ZodType<T>): T => {
+    let json: unknown = {};
+    try {
+      if (bodyText.trim() !== '') json = JSON.parse(bodyText);
+    } catch {
+      throw new ValidationError('admin request', [{ field: '(body)', rule: 'must be JSON' }]);
+    }
+    return parse(schema, json, 'admin request');
+  };
+  const ok = (answer: unknown): void => void sendJson(res, 200, answer);
   const path = url.pathname.slice(ADMIN_PREFIX.length);
-  const platformId = url.searchParams.get('platform_id') ?? undefined;
-  const ok = (body: unknown): void => void sendJson(res, 200, body);
-
-  if (path === '/health' && method === 'GET') return ok({ ok: true });
-  if (path === '/rules') {
-    if (method === 'GET') return ok({ rules: engine.rules() });
-    if (method === 'PUT') {
-      const body = validate(setRulesBodySchema, parseBody(bodyText), 'admin request');
-      try {
-        return ok({ rules: engine.setRules(body.rules) });
-      } catch (error) {
-        throw prefixIssues(error, 'rules.');
-      }
-    }
-    if (method === 'POST') {
-      const body = validate(addRuleBodySchema, parseBody(bodyText), 'admin request');
-      try {
-        return ok({ rules: engine.addRule(body.rule, body.position) });
-      } catch (error) {
-        throw prefixIssues(error, 'rule.');
-      }
-    }
-    if (method === 'DELETE') return ok({ rules: engine.resetRules() });
+  const [, order, sub] = /^\/orders\/([^/]+)(\/record|\/status)?$/.exec(path) ?? [];
+  const clId = order === undefined ? undefined : decodeURIComponent(order);
+  try {
+    if (path === '/health' && method === 'GET') ok({ ok: true });
+    else if (path === '/rules' && method === 'GET') ok({ rules: engine.rules() });
+    else if (path === '/rules' && method === 'PUT')
+      ok({ rules: engine.setRules(body(BODIES.setRules).rules) });
+    else if (path === '/rules' && method === 'POST') {
+      const { rule, position } = body(BODIES.addRule);
+      ok({ rules: engine.addRule(rule, position) });
+    } else if (path === '/rules' && method === 'DELETE')
+      ok({ rules: engine.setRules(engine.settings.rules) });
+    else if (path === '/reset' && method === 'POST') ok({ ok: (engine.reset(), true) });
+    else if (path === '/orders' && method === 'GET') ok({ orders: engine.orderViews() });
+    else if (clId !== undefined && sub === undefined && method === 'GET') {
+      const view = engine.orderView(clId);
+      if (!view) throw new SandboxOrderError(clId);
+      ok({ order: view });
+    } else if (clId !== undefined && sub === '/record' && method === 'GET') ok(engine.record(clId));
+    else if (clId !== undefined && sub === '/status' && method === 'POST')
+      ok({ order: engine.forceStatus(clId, body(BODIES.force).status) });
+    else sendError(res, 404, 'ERR_SANDBOX_NO_ROUTE', `No admin route ${method} ${url.pathname}`);
+  } catch (error) {
+    if (error instanceof ValidationError)
+      sendError(res, 400, error.code, error.message, error.issues);
+    else if (error instanceof SandboxOrderError) sendError(res, 404, error.code, error.message);
+    else throw error;
   }
-  if (path === '/reset' && method === 'POST') {
-    engine.reset();
-    return ok({ ok: true });
-  }
-  if (path === '/orders' && method === 'GET') return ok({ orders: engine.orderViews() });
-
-  const match = /^\/orders\/([^/]+)(\/record|\/status)?$/.exec(path);
-  if (match?.[1] !== undefined) {
-    const clId = decodeURIComponent(match[1]);
-    const sub = match[2];
-    if (sub === undefined && method === 'GET') {
-      const order = engine.orderView(clId, platformId);
-      if (!order) return sendError(res, 404, 'ERR_SANDBOX_ORDER_NOT_FOUND', `No order ${clId}`);
-      return ok({ order });
-    }
-    if (sub === '/record' && method === 'GET') return ok(engine.record(clId));
-    if (sub === '/status' && method === 'POST') {
-      const body = validate(forceBodySchema, parseBody(bodyText), 'admin request');
-      return ok({ order: engine.forceStatus(clId, body.status, body.platformId ?? platformId) });
-    }
-  }
-  sendError(res, 404, 'ERR_SANDBOX_NO_ROUTE', `No admin route ${method} ${url.pathname}`);
-}
-
-function prefixIssues(error: unknown, prefix: string): unknown {
-  if (!(error instanceof ValidationError)) return error;
-  const field = (f: string): string => (f === '(root)' ? prefix.slice(0, -1) : prefix + f);
-  return new ValidationError(
-    error.subject,
-    error.issues.map((i) => ({ field: field(i.field), rule: i.rule })),
-  );
 }

@@ -1,19 +1,11 @@
 import { request, type Dispatcher } from 'undici';
 import type { TimerGroup } from './clock.js';
 import type { SandboxLogger } from './logger.js';
-import type { SandboxMerchant } from './options.js';
-import type { SandboxOrder } from './order.js';
-import type { CallbackEntry, RecordBook } from './record.js';
-import { callbackBody, type NumberStyle } from './wire.js';
+import type { SandboxMerchant, SandboxSettings } from './options.js';
+import type { OrderRecord, SandboxOrder } from './state.js';
+import { callbackBody } from './wire.js';
 
-/** Delivery knobs, validated by options.ts. */
-export interface CallbackDelivery {
-  readonly attempts: number;
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-}
-
-type PostResult = CallbackEntry['response'];
+type PostResult = OrderRecord['callbacks'][number]['response'];
 
 /** How one delivery ended: acknowledged, every attempt refused, or cut short by close(). */
 type DeliveryEnd = 'acknowledged' | 'exhausted' | 'interrupted';
@@ -31,10 +23,10 @@ export class CallbackSender {
     private readonly deps: {
       readonly dispatcher: Dispatcher;
       readonly timers: TimerGroup;
-      readonly delivery: CallbackDelivery;
-      readonly records: RecordBook;
+      readonly delivery: SandboxSettings['callbacks'];
+      readonly merchant: SandboxMerchant;
+      readonly recordFor: (payoutClId: string) => OrderRecord;
       readonly logger: SandboxLogger;
-      readonly numbers: NumberStyle;
       /** Called after every attempt and delivery state change (the state file saves them). */
       readonly changed?: () => void;
     },
@@ -46,19 +38,25 @@ export class CallbackSender {
    * (`acknowledged`) or every copy ran out of attempts (`unacknowledged`). When close() cuts the
    * delivery short, it stays `sending`: a restarted sandbox sends it again.
    */
-  sendFinal(order: SandboxOrder, merchant: SandboxMerchant): void {
+  sendFinal(order: SandboxOrder): void {
+    const { merchant, logger } = this.deps;
     const plan = order.scenario.callbacks;
     const url = order.notifyUrl;
-    if (!plan.send || url === undefined) {
-      this.deps.logger.info('callback not sent', {
-        payout_cl_id: order.payoutClId,
-        why: plan.send ? 'no notify_url' : 'scenario sends none',
-      });
+    // After a restart with another merchant configured there is no key to sign with.
+    const why = !plan.send
+      ? 'scenario sends none'
+      : url === undefined
+        ? 'no notify_url'
+        : order.platformId !== merchant.platformId
+          ? 'merchant no longer configured'
+          : undefined;
+    if (why !== undefined || url === undefined) {
+      logger.info('callback not sent', { payout_cl_id: order.payoutClId, why });
       return;
     }
     // The body is fixed when the order finalizes: a late or repeated callback says the same.
     const status = order.statusCode;
-    const finalBody = JSON.stringify(callbackBody(order, status, merchant, this.deps.numbers));
+    const finalBody = JSON.stringify(callbackBody(order, status, merchant));
     this.#track(order, 'sending');
     const task = (async () => {
       if (plan.delayMs > 0 && !(await this.deps.timers.delay(plan.delayMs))) return;
@@ -70,7 +68,7 @@ export class CallbackSender {
       }
       if (order.finalCallback === 'sending') this.#track(order, 'unacknowledged');
       if (plan.processingAfterFinal && !this.deps.timers.closed) {
-        const late = JSON.stringify(callbackBody(order, 2, merchant, this.deps.numbers));
+        const late = JSON.stringify(callbackBody(order, 2, merchant));
         await this.#deliver(order, url, late, 2, 'processing-after-final');
       }
     })();
@@ -107,7 +105,7 @@ export class CallbackSender {
       const at = this.deps.timers.clock.now();
       const response = await this.#post(url, body);
       const acknowledged = 'httpStatus' in response && isAcknowledgement(response);
-      this.deps.records.for(order.payoutClId).callbacks.push({
+      this.deps.recordFor(order.payoutClId).callbacks.push({
         at,
         url,
         attempt,
@@ -158,24 +156,18 @@ export class CallbackSender {
   }
 }
 
-function isAcknowledgement(response: { httpStatus: number; body: string }): boolean {
-  if (response.httpStatus < 200 || response.httpStatus > 299) return false;
+/** Whether the receiver answered HTTP 2xx with `{"error_code":"0000"}`. */
+function isAcknowledgement({ httpStatus, body }: { httpStatus: number; body: string }): boolean {
   try {
-    const parsed: unknown = JSON.parse(response.body);
-    return (
-      typeof parsed === 'object' &&
-      parsed !== null &&
-      (parsed as Record<string, unknown>)['error_code'] === '0000'
-    );
+    const parsed = JSON.parse(body) as { error_code?: unknown } | null;
+    return httpStatus >= 200 && httpStatus < 300 && parsed?.error_code === '0000';
   } catch {
     return false;
   }
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
 }

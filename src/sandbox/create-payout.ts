@@ -4,10 +4,16 @@ import { z } from 'zod';
 import { receivedSignMode, verifySign, type WireValue } from '../gateway/sign.js';
 import type { SandboxEngine } from './engine.js';
 import { applyFault, sendGatewayError, sendJson } from './http.js';
-import type { Answer, CreateEntry } from './record.js';
+import type { Answer, CreateEntry } from './state.js';
 
 /** The sandbox's own code for a malformed create or query (the gateway publishes none). */
 export const INVALID_PARAMETER_CODE = '0001';
+
+/**
+ * The code for a duplicate payout_cl_id: the gateway publishes none, so deliberately not a known
+ * rejection (src/sandbox/README.md).
+ */
+export const DUPLICATE_CODE = '0011';
 
 const REJECTION_MESSAGES = {
   '0004': 'Signature verification failed!',
@@ -16,22 +22,15 @@ const REJECTION_MESSAGES = {
 } as const;
 
 /** An integer sent as a JSON number or as a string of digits (the docs' example uses strings). */
-const wireInteger = (maxDigits: number) => {
-  const rule = `required, an integer of at most ${maxDigits} digits, as a number or a string`;
-  const digits = new RegExp(`^[0-9]{1,${maxDigits}}$`);
-  return z.unknown().transform((value, ctx): number => {
-    if (typeof value === 'string' && digits.test(value)) return Number(value);
-    if (
-      typeof value === 'number' &&
-      Number.isSafeInteger(value) &&
-      value >= 0 &&
-      value < 10 ** maxDigits
-    )
-      return value;
-    ctx.addIssue({ code: 'custom', message: rule });
+const wireInteger = (maxDigits: number) =>
+  z.unknown().transform((value, ctx): number => {
+    const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+    if (typeof text === 'string' && new RegExp(`^[0-9]{1,${maxDigits}}$`).test(text))
+      return Number(text);
+    const message = `required, an integer of at most ${maxDigits} digits, as a number or a string`;
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   });
-};
 
 const text = (max: number) =>
   z
@@ -76,9 +75,9 @@ function isHttpUrl(value: string): boolean {
 }
 
 /**
- * `POST /gateway/api/v{1,2}/payouts`. Checks, in order: JSON object; known platform_id and its
- * sign over the fields as received (0004); the fields (0001); the bank list (0012); a duplicate
- * payout_cl_id (the configured duplicate code, no second order). Then the scenario decides.
+ * `POST /gateway/api/v{1,2}/payouts`. Checks, in order: JSON object; the merchant's platform_id
+ * and its sign over the fields as received (0004); the fields (0001); a duplicate payout_cl_id
+ * (0011, no second order). Then the scenario decides.
  */
 export function handleCreate(
   engine: SandboxEngine,
@@ -88,32 +87,25 @@ export function handleCreate(
   bodyText: string,
 ): void {
   const at = engine.now;
-  let fields: Record<string, WireValue>;
+  let fields: Record<string, WireValue> | undefined;
   try {
     const parsed: unknown = JSON.parse(bodyText);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new Error('not an object');
-    fields = parsed as Record<string, WireValue>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      fields = parsed as Record<string, WireValue>;
   } catch {
-    sendGatewayError(
-      res,
-      INVALID_PARAMETER_CODE,
-      'Invalid parameter: the body must be a JSON object',
-    );
+    // Not JSON: answered below.
+  }
+  if (fields === undefined) {
+    const message = 'Invalid parameter: the body must be a JSON object';
+    sendGatewayError(res, INVALID_PARAMETER_CODE, message);
     return;
   }
 
   const clId = typeof fields['payout_cl_id'] === 'string' ? fields['payout_cl_id'] : undefined;
   const platformId = typeof fields['platform_id'] === 'string' ? fields['platform_id'] : undefined;
-  const note = (entry: Omit<CreateEntry, 'at' | 'path' | 'bodyText' | 'platformId'>): void => {
-    if (clId === undefined || clId === '') return;
-    engine.records.for(clId).creates.push({
-      at,
-      path,
-      bodyText,
-      ...(platformId !== undefined ? { platformId } : {}),
-      ...entry,
-    });
+  const note = (entry: Omit<CreateEntry, 'at' | 'path' | 'bodyText'>): void => {
+    if (clId !== undefined && clId !== '')
+      engine.recordFor(clId).creates.push({ at, path, bodyText, ...entry });
   };
   const refuse = (code: string, message: string): void => {
     note({ created: false, outcome: code, answer: sendGatewayError(res, code, message) });
@@ -123,11 +115,11 @@ export function handleCreate(
     refuse(INVALID_PARAMETER_CODE, 'Invalid parameter: platform_id: required, a string');
     return;
   }
-  const merchant = engine.merchant(platformId);
+  const merchant = engine.settings.merchant;
   // An unknown merchant has no key to check the sign with: the same answer as a bad sign.
-  if (!merchant) return refuse('0004', REJECTION_MESSAGES['0004']);
   const mode = receivedSignMode(fields['sign_type'], merchant.signMode);
-  if (!verifySign(fields, merchant.secret, mode)) return refuse('0004', REJECTION_MESSAGES['0004']);
+  if (platformId !== merchant.platformId || !verifySign(fields, merchant.secret, mode))
+    return refuse('0004', REJECTION_MESSAGES['0004']);
 
   const checked = createFieldsSchema.safeParse(fields);
   if (!checked.success) {
@@ -135,23 +127,10 @@ export function handleCreate(
     return refuse(INVALID_PARAMETER_CODE, `Invalid parameter: ${issues}`);
   }
   const data = checked.data;
-  const banks = engine.settings.banks;
-  if (banks !== undefined && !banks.includes(data.bank_name))
-    return refuse('0012', REJECTION_MESSAGES['0012']);
+  if (engine.exists(data.payout_cl_id))
+    return refuse(DUPLICATE_CODE, 'Duplicate payout_cl_id: the order already exists');
 
-  const existing = engine.findOrder(merchant.platformId, data.payout_cl_id);
-  if (existing) {
-    return refuse(
-      engine.settings.duplicateCode,
-      'Duplicate payout_cl_id: the order already exists',
-    );
-  }
-
-  const { scenario, ruleName } = engine.scenarioFor({
-    payoutClId: data.payout_cl_id,
-    platformId: merchant.platformId,
-    amountCents: data.amount,
-  });
+  const { scenario, ruleName } = engine.scenarioFor(data.payout_cl_id, data.amount);
   const create = scenario.create;
   if (create.kind === 'reject') return refuse(create.code, REJECTION_MESSAGES[create.code]);
   if (create.kind === 'lost') {
@@ -161,7 +140,6 @@ export function handleCreate(
   }
 
   const order = engine.createOrder(
-    merchant,
     {
       payoutClId: data.payout_cl_id,
       amountCents: data.amount,
@@ -173,18 +151,12 @@ export function handleCreate(
     scenario,
     ruleName,
   );
-  let answer: Answer;
-  let outcome: string;
-  if (create.kind === 'accept-then-fault') {
-    answer = applyFault(req, res, create.fault);
-    outcome = create.fault;
-  } else if (create.kind === 'reject-after-create') {
-    // The order exists and follows its schedule; only the answer says otherwise.
-    answer = sendGatewayError(res, create.code, REJECTION_MESSAGES[create.code]);
-    outcome = create.code;
-  } else {
-    answer = sendJson(res, 200, { error_code: '0000', data: { payout_id: order.payoutId } });
-    outcome = '0000';
-  }
+  // reject-after-create: the order exists and follows its schedule; only the answer says otherwise.
+  const [outcome, answer]: [string, Answer] =
+    create.kind === 'accept-then-fault'
+      ? [create.fault, applyFault(req, res, create.fault)]
+      : create.kind === 'reject-after-create'
+        ? [create.code, sendGatewayError(res, create.code, REJECTION_MESSAGES[create.code])]
+        : ['0000', sendJson(res, 200, { error_code: '0000', data: { payout_id: order.payoutId } })];
   note({ created: true, payoutId: order.payoutId, outcome, answer });
 }

@@ -5,65 +5,57 @@ import type { CallbackSender } from './callbacks.js';
 import type { TimerGroup } from './clock.js';
 import { SandboxOrderError } from './errors.js';
 import type { SandboxLogger } from './logger.js';
-import type { SandboxMerchant, SandboxSettings } from './options.js';
-import type { OrderView, SandboxOrder } from './order.js';
-import type { CallbackEntry, CreateEntry, QueryEntry, RecordBook, StatusEntry } from './record.js';
+import type { SandboxSettings } from './options.js';
 import {
-  chooseScenario,
+  DEFAULT_SCENARIO,
+  ruleMatches,
   ruleSchema,
   rulesSchema,
   type Fault,
   type Rule,
-  type RuleSubject,
-  type Scenario,
 } from './scenario.js';
-import { STATE_VERSION, savedOrder, type SandboxState } from './state.js';
-import { STATUS_CODES, isFinalCode, statusName, type StatusName } from './status.js';
+import {
+  STATE_VERSION,
+  emptyRecord,
+  savedOrder,
+  view,
+  type OrderRecord,
+  type OrderView,
+  type SandboxOrder,
+  type SandboxState,
+  type StatusEntry,
+} from './state.js';
+import { STATUS_NAMES, isFinalCode, statusCode, statusName } from './status.js';
 import type { ReportedOrder } from './wire.js';
 
-/** The record of one payout_cl_id as the admin API serves it. */
-export interface SandboxRecord {
-  readonly payoutClId: string;
-  /** The orders with this payout_cl_id (one per merchant at most). */
-  readonly orders: readonly OrderView[];
-  readonly creates: readonly CreateEntry[];
-  readonly queries: readonly QueryEntry[];
-  readonly callbacks: readonly CallbackEntry[];
-  readonly statuses: readonly StatusEntry[];
-}
-
 /** What a create call that passed every check asks the engine to hold. */
-export interface NewOrder {
-  readonly payoutClId: string;
-  readonly amountCents: number;
-  readonly notifyUrl?: string;
-  readonly bankName: string;
-  readonly recipientName: string;
-  readonly accountNumber: string;
-}
+export type NewOrder = Pick<
+  SandboxOrder,
+  'payoutClId' | 'amountCents' | 'notifyUrl' | 'bankName' | 'recipientName' | 'accountNumber'
+>;
 
 /** A status by name or by raw code (0-99, so undocumented codes can be tried too). */
-export const forcedStatusSchema = z.union(
-  [
-    z.enum(Object.keys(STATUS_CODES) as [StatusName, ...StatusName[]]),
-    z.number().int().min(0).max(99),
-  ],
-  { error: `a status name (${Object.keys(STATUS_CODES).join(', ')}) or a code 0-99` },
-);
+const forcedStatusSchema = z.union([z.enum(STATUS_NAMES), z.number().int().min(0).max(99)], {
+  error: `a status name (${STATUS_NAMES.join(', ')}) or a code 0-99`,
+});
 
 const FINAL_CODE = { success: 3, cancelled: 4, failed: 5 } as const;
 
+export function parse<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(subject, toFieldIssues(result.error));
+  return result.data;
+}
+
 /**
- * The sandbox's state: merchants, scenario rules, orders and their records, and the rules by
- * which orders move. The HTTP handlers and the programmatic/admin API both act through it.
+ * The sandbox's state: scenario rules, orders and their records, and the rules by which orders
+ * move. The HTTP handlers and the programmatic/admin API both act through it.
  */
 export class SandboxEngine {
-  readonly records: RecordBook;
-  readonly #merchants = new Map<string, SandboxMerchant>();
-  readonly #byToken = new Map<string, SandboxMerchant>();
+  readonly #records = new Map<string, OrderRecord>();
+  /** By payout_cl_id, oldest first. */
   readonly #orders = new Map<string, SandboxOrder>();
   readonly #byPayoutId = new Map<string, SandboxOrder>();
-  readonly #initialRules: readonly Rule[];
   #rules: readonly Rule[];
   /** The last payout_id sequence number used; it only grows (ids are never reused). */
   #sequence = 0;
@@ -76,17 +68,10 @@ export class SandboxEngine {
       readonly timers: TimerGroup;
       readonly callbacks: CallbackSender;
       readonly logger: SandboxLogger;
-      readonly records: RecordBook;
       /** Called after every change of an order (the state file saves them). */
-      readonly changed?: () => void;
+      readonly changed: () => void;
     },
   ) {
-    this.records = deps.records;
-    for (const m of settings.merchants) {
-      this.#merchants.set(m.platformId, m);
-      this.#byToken.set(m.authToken, m);
-    }
-    this.#initialRules = settings.rules;
     this.#rules = settings.rules;
   }
 
@@ -94,12 +79,11 @@ export class SandboxEngine {
     return this.deps.timers.clock.now();
   }
 
-  merchant(platformId: string): SandboxMerchant | undefined {
-    return this.#merchants.get(platformId);
-  }
-
-  merchantByToken(token: string): SandboxMerchant | undefined {
-    return this.#byToken.get(token);
+  /** The record of the id, created empty on first use. */
+  recordFor(payoutClId: string): OrderRecord {
+    let record = this.#records.get(payoutClId);
+    if (!record) this.#records.set(payoutClId, (record = emptyRecord(payoutClId)));
+    return record;
   }
 
   // ---- rules ----
@@ -110,67 +94,58 @@ export class SandboxEngine {
 
   /** Replaces every rule; throws {@link ValidationError} naming the field, changing nothing. */
   setRules(input: unknown): readonly Rule[] {
-    const result = rulesSchema.safeParse(input);
-    if (!result.success) throw new ValidationError('scenario rules', toFieldIssues(result.error));
-    this.#rules = result.data;
-    return this.#rules;
+    return (this.#rules = parse(rulesSchema, input, 'scenario rules'));
   }
 
   /** Adds one rule, first (it then wins over the others) or last. */
   addRule(input: unknown, position: 'first' | 'last' = 'first'): readonly Rule[] {
-    const result = ruleSchema.safeParse(input);
-    if (!result.success) throw new ValidationError('scenario rule', toFieldIssues(result.error));
-    this.#rules =
-      position === 'first' ? [result.data, ...this.#rules] : [...this.#rules, result.data];
-    return this.#rules;
+    const rule = parse(ruleSchema, input, 'scenario rule');
+    return (this.#rules = position === 'first' ? [rule, ...this.#rules] : [...this.#rules, rule]);
   }
 
-  /** Back to the rules the sandbox started with. */
-  resetRules(): readonly Rule[] {
-    this.#rules = this.#initialRules;
-    return this.#rules;
-  }
-
-  /** The scenario for a create call, and the name of the rule that chose it. */
-  scenarioFor(subject: RuleSubject): { scenario: Scenario; ruleName: string } {
-    const { scenario, rule } = chooseScenario(this.#rules, subject);
-    if (!rule) return { scenario, ruleName: 'default' };
-    return { scenario, ruleName: rule.name ?? `rule ${this.#rules.indexOf(rule) + 1}` };
+  /** The scenario for a create call (the first rule that matches), and that rule's name. */
+  scenarioFor(payoutClId: string, amountCents: number) {
+    const index = this.#rules.findIndex((r) => ruleMatches(r, payoutClId, amountCents));
+    const rule = this.#rules[index];
+    if (!rule) return { scenario: DEFAULT_SCENARIO, ruleName: 'default' };
+    return { scenario: rule.scenario, ruleName: rule.name ?? `rule ${index + 1}` };
   }
 
   // ---- orders ----
 
-  findOrder(platformId: string, payoutClId: string): SandboxOrder | undefined {
-    return this.#orders.get(orderKey(platformId, payoutClId));
+  /** The merchant's order with this payout_cl_id (a state file may hold another merchant's). */
+  findOrder(payoutClId: string): SandboxOrder | undefined {
+    const order = this.#orders.get(payoutClId);
+    return order?.platformId === this.settings.merchant.platformId ? order : undefined;
   }
 
-  findByPayoutId(platformId: string, payoutId: string): SandboxOrder | undefined {
+  findByPayoutId(payoutId: string): SandboxOrder | undefined {
     const order = this.#byPayoutId.get(payoutId);
-    return order?.platformId === platformId ? order : undefined;
+    return order && this.findOrder(order.payoutClId);
   }
 
   /** The merchant's orders, oldest first. */
-  ordersOf(platformId: string): SandboxOrder[] {
-    return [...this.#orders.values()].filter((o) => o.platformId === platformId);
+  merchantOrders(): SandboxOrder[] {
+    return [...this.#orders.values()].filter((o) => this.findOrder(o.payoutClId) === o);
+  }
+
+  /** Whether a create for the id would be a duplicate (whichever merchant made the order). */
+  exists(payoutClId: string): boolean {
+    return this.#orders.has(payoutClId);
   }
 
   /** Creates an order and starts its schedule. The caller has checked for duplicates. */
-  createOrder(
-    merchant: SandboxMerchant,
-    input: NewOrder,
-    scenario: Scenario,
-    ruleName: string,
-  ): SandboxOrder {
+  createOrder(input: NewOrder, scenario: SandboxOrder['scenario'], ruleName: string): SandboxOrder {
     const now = this.now;
     const order: SandboxOrder = {
       ...input,
       payoutId: this.#nextPayoutId(),
-      platformId: merchant.platformId,
+      platformId: this.settings.merchant.platformId,
       createTimeMs: now,
       updateTimeMs: now,
       scenario,
       ruleName,
-      statusCode: STATUS_CODES.scheduled,
+      statusCode: 0,
       queriesReceived: 0,
       queriesAnswered: 0,
       forced: false,
@@ -178,12 +153,16 @@ export class SandboxEngine {
       regressed: false,
       cancelSchedule: [],
     };
-    this.#orders.set(orderKey(order.platformId, order.payoutClId), order);
-    this.#byPayoutId.set(order.payoutId, order);
-    this.records.for(order.payoutClId).statuses.push({ at: now, to: 0, cause: 'created' });
+    this.#add(order);
+    this.recordFor(order.payoutClId).statuses.push({ at: now, to: 0, cause: 'created' });
     this.#startSchedule(order, 0);
-    this.deps.changed?.();
+    this.deps.changed();
     return order;
+  }
+
+  #add(order: SandboxOrder): void {
+    this.#orders.set(order.payoutClId, order);
+    this.#byPayoutId.set(order.payoutId, order);
   }
 
   #nextPayoutId(): string {
@@ -204,7 +183,7 @@ export class SandboxEngine {
     const schedule = this.settings.schedule;
     const finalize = order.scenario.finalize;
     const finalCode = FINAL_CODE[order.scenario.outcome];
-    const steps: Array<readonly [number, number, StatusEntry['cause']]> = [];
+    let steps: Array<readonly [number, number, StatusEntry['cause']]> = [];
     if (schedule.mode === 'timed') {
       steps.push(
         [schedule.pendingAfterMs, 1, 'schedule'],
@@ -212,15 +191,10 @@ export class SandboxEngine {
       );
       if (finalize.kind === 'schedule') steps.push([schedule.finalAfterMs, finalCode, 'schedule']);
     }
-    if (finalize.kind === 'after-ms') {
-      const before = steps.filter(([at]) => at < finalize.ms);
-      steps.length = 0;
-      steps.push(...before, [finalize.ms, finalCode, 'timer']);
-    }
-    if (finalize.kind === 'after-queries' && finalize.queries === 0) {
-      this.#move(order, finalCode, 'query');
-      return;
-    }
+    if (finalize.kind === 'after-ms')
+      steps = [...steps.filter(([at]) => at < finalize.ms), [finalize.ms, finalCode, 'timer']];
+    if (finalize.kind === 'after-queries' && finalize.queries === 0)
+      return this.#move(order, finalCode, 'query');
     for (const [at, code, cause] of steps) {
       order.cancelSchedule.push(
         this.deps.timers.schedule(Math.max(0, at - elapsed), () => this.#move(order, code, cause)),
@@ -239,7 +213,7 @@ export class SandboxEngine {
     const from = order.statusCode;
     order.statusCode = code;
     order.updateTimeMs = Math.max(order.updateTimeMs, this.now);
-    this.records.for(order.payoutClId).statuses.push({ at: this.now, from, to: code, cause });
+    this.recordFor(order.payoutClId).statuses.push({ at: this.now, from, to: code, cause });
     this.deps.logger.info('order status', {
       payout_cl_id: order.payoutClId,
       from: statusName(from),
@@ -248,22 +222,9 @@ export class SandboxEngine {
     });
     if (isFinalCode(code)) {
       for (const cancel of order.cancelSchedule.splice(0)) cancel();
-      this.#sendFinal(order);
+      this.deps.callbacks.sendFinal(order);
     }
-    this.deps.changed?.();
-  }
-
-  #sendFinal(order: SandboxOrder): void {
-    const merchant = this.#merchants.get(order.platformId);
-    if (merchant) {
-      this.deps.callbacks.sendFinal(order, merchant);
-    } else {
-      // Possible after a restart with other merchants configured: no key to sign with.
-      this.deps.logger.warn('callback not sent', {
-        payout_cl_id: order.payoutClId,
-        why: 'merchant no longer configured',
-      });
-    }
+    this.deps.changed();
   }
 
   /** Whether queries see the order yet (a scenario may hide new orders for a while). */
@@ -276,9 +237,8 @@ export class SandboxEngine {
    * every k-th). A failed query is not answered, so it does not move the order.
    */
   queryArrived(order: SandboxOrder): Fault | undefined {
-    order.queriesReceived += 1;
     const q = order.scenario.queries;
-    const n = order.queriesReceived;
+    const n = (order.queriesReceived += 1);
     if (n <= q.failFirst || (q.failEvery > 0 && n % q.failEvery === 0)) return q.fault;
     return undefined;
   }
@@ -289,76 +249,58 @@ export class SandboxEngine {
    */
   report(order: SandboxOrder, counted: boolean): ReportedOrder {
     const q = order.scenario.queries;
-    let statusCode = order.statusCode;
+    let code = order.statusCode;
     if (counted) {
       order.queriesAnswered += 1;
       if (order.regressionLeft > 0 && q.regression) {
-        statusCode = STATUS_CODES[q.regression.to];
+        code = statusCode(q.regression.to);
         order.regressionLeft -= 1;
-      } else if (q.regression && !order.regressed && isFinalCode(statusCode)) {
+      } else if (q.regression && !order.regressed && isFinalCode(code)) {
         // This answer tells the truth; the next ones regress.
         order.regressed = true;
         order.regressionLeft = q.regression.queries;
       }
+      this.#afterAnswer(order);
     }
-    const reported = {
-      statusCode,
+    return {
+      statusCode: code,
       amountCents: order.amountCents + q.amountDeltaCents,
       badSign: q.badSign,
     };
-    if (counted) this.#afterAnswer(order);
-    return reported;
   }
 
   #afterAnswer(order: SandboxOrder): void {
     if (order.forced || isFinalCode(order.statusCode)) return;
     const finalize = order.scenario.finalize;
     const finalCode = FINAL_CODE[order.scenario.outcome];
-    if (finalize.kind === 'after-queries' && order.queriesAnswered >= finalize.queries) {
-      this.#move(order, finalCode, 'query');
-      return;
-    }
+    if (finalize.kind === 'after-queries' && order.queriesAnswered >= finalize.queries)
+      return this.#move(order, finalCode, 'query');
     if (this.settings.schedule.mode !== 'on-query') return;
-    if (order.statusCode < STATUS_CODES.processing) {
-      this.#move(order, order.statusCode + 1, 'query');
-    } else if (finalize.kind === 'schedule') {
-      this.#move(order, finalCode, 'query');
-    }
+    if (order.statusCode < 2) this.#move(order, order.statusCode + 1, 'query');
+    else if (finalize.kind === 'schedule') this.#move(order, finalCode, 'query');
   }
 
   /**
    * Puts the order in `status` and stops its schedule (an operator took it over). A final status
-   * sends the scenario's callbacks. Throws {@link SandboxOrderError} when no single order fits.
+   * sends the scenario's callbacks. Throws {@link SandboxOrderError} when there is no such order.
    */
-  forceStatus(payoutClId: string, status: unknown, platformId?: string): OrderView {
-    const parsed = forcedStatusSchema.safeParse(status);
-    if (!parsed.success)
+  forceStatus(payoutClId: string, status: unknown): OrderView {
+    const issue = forcedStatusSchema.safeParse(status);
+    if (!issue.success)
       throw new ValidationError(
         'forced status',
-        parsed.error.issues.map((i) => ({ field: 'status', rule: i.message })),
+        issue.error.issues.map((i) => ({ field: 'status', rule: i.message })),
       );
-    const code = typeof parsed.data === 'number' ? parsed.data : STATUS_CODES[parsed.data];
-    const order = this.#single(payoutClId, platformId);
+    const order = this.#orders.get(payoutClId);
+    if (!order) throw new SandboxOrderError(payoutClId);
     for (const cancel of order.cancelSchedule.splice(0)) cancel();
     order.forced = true;
-    this.#setStatus(order, code, 'forced');
-    return view(order);
-  }
-
-  #single(payoutClId: string, platformId?: string): SandboxOrder {
-    const matches = [...this.#orders.values()].filter(
-      (o) =>
-        o.payoutClId === payoutClId && (platformId === undefined || o.platformId === platformId),
+    this.#setStatus(
+      order,
+      typeof issue.data === 'number' ? issue.data : statusCode(issue.data),
+      'forced',
     );
-    const [first, second] = matches;
-    if (!first)
-      throw new SandboxOrderError('ERR_SANDBOX_ORDER_NOT_FOUND', `No order ${payoutClId}`);
-    if (second)
-      throw new SandboxOrderError(
-        'ERR_SANDBOX_ORDER_AMBIGUOUS',
-        `Several merchants have order ${payoutClId}: name the platform_id`,
-      );
-    return first;
+    return view(order);
   }
 
   /** Every order, oldest first. */
@@ -366,28 +308,16 @@ export class SandboxEngine {
     return [...this.#orders.values()].map(view);
   }
 
-  /** One order, or undefined. */
-  orderView(payoutClId: string, platformId?: string): OrderView | undefined {
-    try {
-      return view(this.#single(payoutClId, platformId));
-    } catch (error) {
-      if (error instanceof SandboxOrderError && error.code === 'ERR_SANDBOX_ORDER_NOT_FOUND')
-        return undefined;
-      throw error;
-    }
+  orderView(payoutClId: string): OrderView | undefined {
+    const order = this.#orders.get(payoutClId);
+    return order && view(order);
   }
 
-  /** A copy of everything seen for the id (empty lists when nothing was). */
-  record(payoutClId: string): SandboxRecord {
-    const record = this.records.get(payoutClId);
-    return structuredClone({
-      payoutClId,
-      orders: [...this.#orders.values()].filter((o) => o.payoutClId === payoutClId).map(view),
-      creates: record?.creates ?? [],
-      queries: record?.queries ?? [],
-      callbacks: record?.callbacks ?? [],
-      statuses: record?.statuses ?? [],
-    });
+  /** A copy of everything seen for the id (empty lists when nothing was), with its order. */
+  record(payoutClId: string) {
+    const order = this.#orders.get(payoutClId);
+    const record = this.#records.get(payoutClId) ?? emptyRecord(payoutClId);
+    return structuredClone({ ...record, orders: order ? [view(order)] : [] });
   }
 
   /**
@@ -398,9 +328,9 @@ export class SandboxEngine {
     for (const order of this.#orders.values()) for (const c of order.cancelSchedule.splice(0)) c();
     this.#orders.clear();
     this.#byPayoutId.clear();
-    this.records.clear();
-    this.resetRules();
-    this.deps.changed?.();
+    this.#records.clear();
+    this.#rules = this.settings.rules;
+    this.deps.changed();
   }
 
   // ---- saved state ----
@@ -413,7 +343,7 @@ export class SandboxEngine {
       instance: this.#instance,
       sequence: this.#sequence,
       orders: [...this.#orders.values()].map(savedOrder),
-      records: this.records.all(),
+      records: [...this.#records.values()],
     };
   }
 
@@ -426,50 +356,19 @@ export class SandboxEngine {
   restore(state: SandboxState): void {
     this.#instance = state.instance;
     this.#sequence = state.sequence;
+    const prefix = `POT${this.#instance}`;
     for (const saved of state.orders) {
-      const order: SandboxOrder = { ...saved, cancelSchedule: [] };
-      this.#orders.set(orderKey(order.platformId, order.payoutClId), order);
-      this.#byPayoutId.set(order.payoutId, order);
-      this.#sequence = Math.max(this.#sequence, this.#sequenceOf(order.payoutId));
+      this.#add({ ...saved, cancelSchedule: [] });
+      const rest = saved.payoutId.startsWith(prefix) ? saved.payoutId.slice(prefix.length) : '';
+      if (/^[0-9]{1,15}$/.test(rest)) this.#sequence = Math.max(this.#sequence, Number(rest));
     }
-    this.records.restore(state.records);
+    for (const record of state.records) this.#records.set(record.payoutClId, record);
     for (const order of this.#orders.values()) {
       if (isFinalCode(order.statusCode)) {
-        if (order.finalCallback === 'sending') this.#sendFinal(order);
+        if (order.finalCallback === 'sending') this.deps.callbacks.sendFinal(order);
       } else if (!order.forced) {
         this.#startSchedule(order, Math.max(0, this.now - order.createTimeMs));
       }
     }
   }
-
-  /** The sequence number in one of this instance's payout ids, else 0. */
-  #sequenceOf(payoutId: string): number {
-    const prefix = `POT${this.#instance}`;
-    const rest = payoutId.startsWith(prefix) ? payoutId.slice(prefix.length) : '';
-    return /^[0-9]{1,15}$/.test(rest) ? Number(rest) : 0;
-  }
-}
-
-function orderKey(platformId: string, payoutClId: string): string {
-  return `${platformId}\u0000${payoutClId}`;
-}
-
-/** The admin view of an order. */
-export function view(order: SandboxOrder): OrderView {
-  return {
-    payoutId: order.payoutId,
-    payoutClId: order.payoutClId,
-    platformId: order.platformId,
-    amountCents: order.amountCents,
-    status: order.statusCode,
-    statusName: statusName(order.statusCode),
-    ...(order.notifyUrl !== undefined ? { notifyUrl: order.notifyUrl } : {}),
-    createTimeMs: order.createTimeMs,
-    updateTimeMs: order.updateTimeMs,
-    rule: order.ruleName,
-    scenario: order.scenario,
-    queriesReceived: order.queriesReceived,
-    queriesAnswered: order.queriesAnswered,
-    forced: order.forced,
-  };
 }

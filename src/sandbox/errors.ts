@@ -1,17 +1,12 @@
 import { PayoutOrchestratorError } from '../errors.js';
 
-/** An admin request about an order the sandbox cannot single out. */
+/** An admin request about an order the sandbox does not have (the admin API answers 404). */
 export class SandboxOrderError extends PayoutOrchestratorError {
-  constructor(
-    code: 'ERR_SANDBOX_ORDER_NOT_FOUND' | 'ERR_SANDBOX_ORDER_AMBIGUOUS',
-    message: string,
-  ) {
-    super(message, { name: 'SandboxOrderError', code });
-  }
-
-  /** The HTTP status the admin API answers with. */
-  get httpStatus(): number {
-    return this.code === 'ERR_SANDBOX_ORDER_NOT_FOUND' ? 404 : 409;
+  constructor(payoutClId: string) {
+    super(`No order ${payoutClId}`, {
+      name: 'SandboxOrderError',
+      code: 'ERR_SANDBOX_ORDER_NOT_FOUND',
+    });
   }
 }
 

@@ -1,25 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PayoutOrchestratorError } from '../errors.js';
-import type { Answer } from './record.js';
+import type { Answer } from './state.js';
 import type { Fault } from './scenario.js';
 
 /** Bodies above this are refused (413): the gateway's create body is well under 2 KiB. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
-/** A body too large to read. */
-export class BodyTooLargeError extends PayoutOrchestratorError {
-  constructor() {
-    super('Request body too large', { name: 'BodyTooLargeError', code: 'ERR_BODY_TOO_LARGE' });
-  }
-}
-
-/** Reads the whole request body as UTF-8 text. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** The whole request body as UTF-8 text; undefined when it is larger than the sandbox reads. */
+export async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
+    if ((size += chunk.length) > MAX_BODY_BYTES) return undefined;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

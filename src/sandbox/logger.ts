@@ -1,17 +1,11 @@
-/**
- * Where the sandbox says what it did. Fields are plain data; the sandbox never passes the signing
- * secret or an authorization token to a logger.
- */
+/** Where the sandbox says what it did. It never passes the secret or a token to a logger. */
 export interface SandboxLogger {
   info(message: string, fields?: Readonly<Record<string, unknown>>): void;
   warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
 }
 
 /** Says nothing: the default for tests and embedded use. */
-export const silentLogger: SandboxLogger = {
-  info: () => {},
-  warn: () => {},
-};
+export const silentLogger: SandboxLogger = { info: () => {}, warn: () => {} };
 
 /** One JSON line per event on stdout/stderr, for `npm run sandbox`. */
 export function consoleLogger(): SandboxLogger {

@@ -1,11 +1,10 @@
-import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ValidationError, toFieldIssues } from '../errors.js';
 import type { SignMode } from '../../vocabulary/gateway.js';
 import type { SandboxClock } from './clock.js';
 import { demoRules } from './demo-rules.js';
 import type { SandboxLogger } from './logger.js';
-import { rulesSchema, type RuleInput } from './scenario.js';
+import { rulesSchema } from './scenario.js';
 
 /** The docs' test merchant; the token is the sandbox's own (the docs publish none). */
 export const DEFAULT_MERCHANT = {
@@ -15,14 +14,12 @@ export const DEFAULT_MERCHANT = {
   signMode: 'md5',
 } as const satisfies SandboxMerchant;
 
-/** A merchant the sandbox knows: its signing secret, query token and sign mode. */
+/** The merchant the sandbox serves: its signing secret, query token and sign mode. */
 export interface SandboxMerchant {
   readonly platformId: string;
   readonly secret: string;
   readonly authToken: string;
   readonly signMode: SignMode;
-  /** `fee` reported on its orders, in cents. */
-  readonly feeCents?: number;
 }
 
 const ms = (what: string) =>
@@ -42,7 +39,6 @@ const merchantSchema = z
     signMode: z.enum(['md5', 'md5-key', 'hmac-sha256'], {
       error: 'one of md5, md5-key, hmac-sha256',
     }),
-    feeCents: z.number().int('whole cents').min(0, 'must not be negative').default(0),
   })
   .strict();
 
@@ -90,36 +86,10 @@ export const sandboxSettingsSchema = z
   .object({
     host: z.string({ error: 'a host name or address' }).min(1).default('127.0.0.1'),
     port: z.number().int('a whole number').min(0).max(65_535).default(0),
-    merchants: z
-      .array(merchantSchema, { error: 'a list of merchants' })
-      .min(1, 'at least one merchant')
-      .default([{ ...DEFAULT_MERCHANT, feeCents: 0 }])
-      .superRefine((merchants, ctx) => {
-        const ids = new Set<string>();
-        const tokens = new Set<string>();
-        merchants.forEach((m, i) => {
-          if (ids.has(m.platformId))
-            ctx.addIssue({ code: 'custom', path: [i, 'platformId'], message: 'must be unique' });
-          if (tokens.has(m.authToken))
-            ctx.addIssue({ code: 'custom', path: [i, 'authToken'], message: 'must be unique' });
-          ids.add(m.platformId);
-          tokens.add(m.authToken);
-        });
-      }),
+    merchant: merchantSchema.default(DEFAULT_MERCHANT),
     schedule: scheduleSchema.prefault({ mode: 'timed' }),
     rules: rulesSchema.optional(),
     callbacks: callbackDeliverySchema.prefault({}),
-    /** Numbers in query items and callbacks as JSON numbers or as strings. */
-    numbers: z.enum(['number', 'string'], { error: 'number or string' }).default('number'),
-    /** Bank names accepted; others get 0012. Absent: every bank is accepted. */
-    banks: z.array(z.string().min(1, 'must not be empty')).optional(),
-    /** The error code for a duplicate payout_cl_id (see README: not a known rejection code). */
-    duplicateCode: z
-      .string()
-      .regex(/^\d{4}$/, 'four digits')
-      .default('0011'),
-    /** When set, the admin API wants `Authorization: Bearer <adminToken>`. */
-    adminToken: z.string().min(1, 'must not be empty').optional(),
     /** Where orders and records are saved across restarts; absent: in memory only. */
     stateFile: z.string({ error: 'a file path' }).min(1, 'must not be empty').optional(),
   })
@@ -130,34 +100,18 @@ export type SandboxSettings = Omit<z.infer<typeof sandboxSettingsSchema>, 'rules
   readonly rules: z.infer<typeof rulesSchema>;
 };
 
-/** Options of {@link startSandboxGateway}: settings plus injected dependencies. */
-export interface SandboxOptions {
-  readonly host?: string;
-  readonly port?: number;
-  readonly merchants?: readonly SandboxMerchant[];
-  readonly schedule?: z.input<typeof scheduleSchema>;
-  /** Scenario rules; absent: the demo rules (src/sandbox/README.md). */
-  readonly rules?: readonly RuleInput[];
-  readonly callbacks?: z.input<typeof callbackDeliverySchema>;
-  readonly numbers?: 'number' | 'string';
-  readonly banks?: readonly string[];
-  readonly duplicateCode?: string;
-  readonly adminToken?: string;
-  /**
-   * A JSON file the sandbox keeps its orders, records and payout_id sequence in, so a restart on
-   * the same file goes on where the last run stopped (src/sandbox/README.md). Absent: in memory.
-   */
-  readonly stateFile?: string;
-  /** Time for schedules and callback retries; default the system clock. */
+/**
+ * Options of {@link startSandboxGateway}: the settings (absent `rules`: the demo rules; absent
+ * `stateFile`: orders in memory only), the clock (default the system clock) and a logger.
+ */
+export type SandboxOptions = z.input<typeof sandboxSettingsSchema> & {
   readonly clock?: SandboxClock;
   readonly logger?: SandboxLogger;
-  /** undici dispatcher for callbacks; default one the sandbox owns and closes. */
-  readonly dispatcher?: Dispatcher;
-}
+};
 
 /** Validates the data part of the options; throws {@link ValidationError} naming each field. */
 export function parseSandboxSettings(options: SandboxOptions): SandboxSettings {
-  const { clock: _clock, logger: _logger, dispatcher: _dispatcher, ...data } = options;
+  const { clock: _clock, logger: _logger, ...data } = options;
   const result = sandboxSettingsSchema.safeParse(data);
   if (!result.success) throw new ValidationError('sandbox options', toFieldIssues(result.error));
   return { ...result.data, rules: result.data.rules ?? demoRules() };

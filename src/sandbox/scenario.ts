@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KNOWN_REJECTION_CODES } from '../../vocabulary/gateway.js';
 import { STATUS_NAMES } from './status.js';
 
 /**
@@ -17,9 +18,11 @@ const count = (what: string) =>
     .number({ error: `a whole number of ${what}` })
     .int(`a whole number of ${what}`)
     .min(0, 'must not be negative');
+const cents = z.number({ error: 'a whole number of cents' }).int('whole cents');
+const flag = (byDefault: boolean) => z.boolean({ error: 'true or false' }).default(byDefault);
 
 /** The rejection codes the gateway documents. */
-const rejectionCodeSchema = z.enum(['0004', '0012', '0018'], { error: 'one of 0004, 0012, 0018' });
+const rejectionCodeSchema = z.enum(KNOWN_REJECTION_CODES, { error: 'one of 0004, 0012, 0018' });
 
 const createSchema = z.discriminatedUnion(
   'kind',
@@ -59,15 +62,15 @@ const finalizeSchema = z.discriminatedUnion(
 const callbacksSchema = z
   .object({
     /** `false`: no callback at all. */
-    send: z.boolean({ error: 'true or false' }).default(true),
+    send: flag(true),
     /** How many times the final callback is delivered (2 or more: duplicates). */
     copies: count('copies').min(1, 'at least 1').max(10, 'at most 10').default(1),
     /** Wait this long after the order finalizes before the first attempt (a late callback). */
     delayMs: count('milliseconds').default(0),
     /** After the final callback, also send a correctly signed `processing` (2) one. */
-    processingAfterFinal: z.boolean({ error: 'true or false' }).default(false),
+    processingAfterFinal: flag(false),
     /** Sign callbacks with the wrong key. */
-    badSign: z.boolean({ error: 'true or false' }).default(false),
+    badSign: flag(false),
   })
   .strict();
 
@@ -79,15 +82,11 @@ const queriesSchema = z
     failEvery: count('queries').default(0),
     fault: faultSchema.default('http-500'),
     /** Items carry a sign that does not verify. */
-    badSign: z.boolean({ error: 'true or false' }).default(false),
+    badSign: flag(false),
     /** Items report `amount` off by this many cents (signed correctly: a real mismatch). */
-    amountDeltaCents: z.number({ error: 'a whole number of cents' }).int('whole cents').default(0),
+    amountDeltaCents: cents.default(0),
     /** The order stays invisible to queries this long after its create: a lagging read side. */
-    hiddenForMs: z
-      .number({ error: 'a whole number of milliseconds' })
-      .int('whole milliseconds')
-      .min(0, 'at least 0')
-      .default(0),
+    hiddenForMs: count('milliseconds').default(0),
     /** After a query reported the final status, the next `queries` answers report `to`. */
     regression: z
       .object({
@@ -125,13 +124,10 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 /** A scenario as written: every field optional. */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 
-const cents = z.number({ error: 'a whole number of cents' }).int('whole cents');
-
 /** Which create calls a rule applies to; every given criterion must hold, none given matches all. */
 export const ruleMatchSchema = z
   .object({
     payoutClIdPrefix: z.string({ error: 'a string' }).min(1, 'must not be empty').optional(),
-    platformId: z.string({ error: 'a string' }).min(1, 'must not be empty').optional(),
     amount: cents.optional(),
     amountMin: cents.optional(),
     amountMax: cents.optional(),
@@ -157,30 +153,12 @@ export const rulesSchema = z
 /** The scenario of a create call that no rule matches: accept, succeed on schedule. */
 export const DEFAULT_SCENARIO: Scenario = scenarioSchema.parse({});
 
-/** What a rule is matched against. */
-export interface RuleSubject {
-  readonly payoutClId: string;
-  readonly platformId: string;
-  readonly amountCents: number;
-}
-
-/** Whether `rule` applies to the create call. */
-export function ruleMatches(rule: Rule, subject: RuleSubject): boolean {
-  const m = rule.match;
-  if (m.payoutClIdPrefix !== undefined && !subject.payoutClId.startsWith(m.payoutClIdPrefix))
-    return false;
-  if (m.platformId !== undefined && subject.platformId !== m.platformId) return false;
-  if (m.amount !== undefined && subject.amountCents !== m.amount) return false;
-  if (m.amountMin !== undefined && subject.amountCents < m.amountMin) return false;
-  if (m.amountMax !== undefined && subject.amountCents > m.amountMax) return false;
-  return true;
-}
-
-/** The first matching rule's scenario, or {@link DEFAULT_SCENARIO}. */
-export function chooseScenario(
-  rules: readonly Rule[],
-  subject: RuleSubject,
-): { readonly scenario: Scenario; readonly rule?: Rule } {
-  const rule = rules.find((r) => ruleMatches(r, subject));
-  return rule ? { scenario: rule.scenario, rule } : { scenario: DEFAULT_SCENARIO };
+/** Whether `rule` applies to a create call for this payout_cl_id and amount. */
+export function ruleMatches({ match: m }: Rule, payoutClId: string, amountCents: number): boolean {
+  return (
+    (m.payoutClIdPrefix === undefined || payoutClId.startsWith(m.payoutClIdPrefix)) &&
+    (m.amount === undefined || amountCents === m.amount) &&
+    (m.amountMin === undefined || amountCents >= m.amountMin) &&
+    (m.amountMax === undefined || amountCents <= m.amountMax)
+  );
 }

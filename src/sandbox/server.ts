@@ -5,50 +5,24 @@ import { handleAdmin, ADMIN_PREFIX } from './admin.js';
 import { CallbackSender } from './callbacks.js';
 import { TimerGroup, systemClock } from './clock.js';
 import { handleCreate } from './create-payout.js';
-import { SandboxEngine, type SandboxRecord } from './engine.js';
-import { BodyTooLargeError, readBody, sendJson } from './http.js';
+import { SandboxEngine } from './engine.js';
+import { readBody, sendJson } from './http.js';
 import { silentLogger } from './logger.js';
-import {
-  parseSandboxSettings,
-  type SandboxMerchant,
-  type SandboxOptions,
-  type SandboxSettings,
-} from './options.js';
-import type { OrderView } from './order.js';
-import { RecordBook } from './record.js';
-import { handleList, handleSingle } from './query-payouts.js';
-import type { Rule, RuleInput } from './scenario.js';
-import { StateSaver } from './state-saver.js';
-import { readStateFile } from './state-file.js';
-import type { StatusName } from './status.js';
+import { parseSandboxSettings, type SandboxOptions } from './options.js';
+import { handleQuery } from './query-payouts.js';
+import { StateSaver, readStateFile } from './state-file.js';
+import type { OrderRecord } from './state.js';
 
-/** A running sandbox gateway. Everything the admin API does is also here, as methods. */
-export interface SandboxGateway {
+/** A running sandbox gateway. The admin API's calls are also here, as methods of the engine. */
+export type SandboxGateway = Pick<
+  SandboxEngine,
+  'settings' | 'rules' | 'setRules' | 'addRule' | 'record' | 'forceStatus' | 'reset'
+> & {
   /** Base URL, e.g. `http://127.0.0.1:53211` (no trailing slash). */
   readonly url: string;
   readonly port: number;
-  readonly settings: SandboxSettings;
-  readonly merchants: readonly SandboxMerchant[];
-  /** The scenario rules in effect, first match wins. */
-  rules(): readonly Rule[];
-  /** Replaces the rules; throws ValidationError naming the field. */
-  setRules(rules: readonly RuleInput[]): readonly Rule[];
-  /** Adds a rule, by default in front of the others. */
-  addRule(rule: RuleInput, position?: 'first' | 'last'): readonly Rule[];
-  /** Restores the rules the sandbox started with. */
-  resetRules(): readonly Rule[];
-  orders(): OrderView[];
-  order(payoutClId: string, platformId?: string): OrderView | undefined;
-  /** Every create, query, callback and status change seen for the id. */
-  record(payoutClId: string): SandboxRecord;
-  /** Forces a status (name or code 0-99); a final one sends the callbacks. */
-  forceStatus(
-    payoutClId: string,
-    status: StatusName | number,
-    options?: { platformId?: string },
-  ): OrderView;
-  /** Forgets every order and record; restores the starting rules. */
-  reset(): void;
+  orders: SandboxEngine['orderViews'];
+  order: SandboxEngine['orderView'];
   /** Resolves when every callback started so far has been acknowledged or given up. */
   callbacksIdle(): Promise<void>;
   /** Writes the state file now, if there is one and anything changed since the last write. */
@@ -58,7 +32,7 @@ export interface SandboxGateway {
    * file one last time (rejecting when that fails). Idempotent.
    */
   close(): Promise<void>;
-}
+};
 
 const GATEWAY_PATH = /^\/gateway\/api\/v[12]\/payouts(?:\/([^/]+))?\/?$/;
 
@@ -76,27 +50,27 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
   let saver: StateSaver | undefined;
   const changed = (): void => saver?.changed();
   const timers = new TimerGroup(options.clock ?? systemClock);
-  // The sandbox closes only a dispatcher it made itself.
-  let ownAgent: Agent | undefined;
-  const dispatcher =
-    options.dispatcher ??
-    (ownAgent = new Agent({
-      connect: { timeout: settings.callbacks.timeoutMs },
-      keepAliveTimeout: 1000,
-    }));
-  const records = new RecordBook();
-  const callbacks = new CallbackSender({
+  const dispatcher = new Agent({
+    connect: { timeout: settings.callbacks.timeoutMs },
+    keepAliveTimeout: 1000,
+  });
+  const callbacks: CallbackSender = new CallbackSender({
     dispatcher,
     timers,
     delivery: settings.callbacks,
-    records,
+    merchant: settings.merchant,
+    recordFor: (id): OrderRecord => engine.recordFor(id),
     logger,
-    numbers: settings.numbers,
     changed,
   });
-  const engine = new SandboxEngine(settings, { timers, logger, callbacks, records, changed });
+  const engine: SandboxEngine = new SandboxEngine(settings, { timers, logger, callbacks, changed });
   // Before listening, so no request ever sees the sandbox without its saved orders.
   if (saved) engine.restore(saved);
+  const stop = async (): Promise<void> => {
+    timers.close();
+    await callbacks.close();
+    await dispatcher.destroy();
+  };
 
   const server = createServer((req, res) => {
     void handle(engine, req, res)
@@ -122,9 +96,7 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
   } catch (error) {
     // Restored orders may have armed timers and started callbacks: stop them. No saver exists
     // yet, so the state file stays as it was.
-    timers.close();
-    await callbacks.close();
-    await ownAgent?.destroy();
+    await stop();
     throw error;
   }
   if (settings.stateFile !== undefined) {
@@ -143,39 +115,30 @@ export async function startSandboxGateway(options: SandboxOptions = {}): Promise
   });
 
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      timers.close();
-      await callbacks.close();
-      await ownAgent?.destroy();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await saver?.close();
-      logger.info('sandbox gateway closed', { url });
-    })();
-    return closing;
-  };
-
   return {
     url,
     port,
     settings,
-    merchants: settings.merchants,
     rules: () => engine.rules(),
     setRules: (rules) => engine.setRules(rules),
     addRule: (rule, position) => engine.addRule(rule, position),
-    resetRules: () => engine.resetRules(),
     orders: () => engine.orderViews(),
-    order: (payoutClId, platformId) => engine.orderView(payoutClId, platformId),
+    order: (payoutClId) => engine.orderView(payoutClId),
     record: (payoutClId) => engine.record(payoutClId),
-    forceStatus: (payoutClId, status, opts) =>
-      engine.forceStatus(payoutClId, status, opts?.platformId),
+    forceStatus: (payoutClId, status) => engine.forceStatus(payoutClId, status),
     reset: () => engine.reset(),
     callbacksIdle: () => callbacks.idle(),
     saveState: async () => saver?.flush(),
-    close,
+    close: () =>
+      (closing ??= (async () => {
+        await stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await saver?.close();
+        logger.info('sandbox gateway closed', { url });
+      })()),
   };
 }
 
@@ -185,34 +148,25 @@ async function handle(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
-  let bodyText: string;
-  try {
-    bodyText = await readBody(req);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      sendJson(res, 413, { error_code: '0001', error_msg: 'Request body too large' });
-      return;
-    }
-    throw error;
-  }
-  const method = req.method ?? 'GET';
-  if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
-    handleAdmin(engine, req, res, url, bodyText);
+  const bodyText = await readBody(req);
+  if (bodyText === undefined) {
+    sendJson(res, 413, { error_code: '0001', error_msg: 'Request body too large' });
     return;
   }
+  const method = req.method ?? 'GET';
+  if (url.pathname === ADMIN_PREFIX || url.pathname.startsWith(`${ADMIN_PREFIX}/`))
+    return handleAdmin(engine, method, res, url, bodyText);
   const match = GATEWAY_PATH.exec(url.pathname);
   if (!match) {
     sendJson(res, 404, { error_code: '0404', error_msg: 'Not found' });
     return;
   }
   const clId = match[1];
-  if (clId === undefined && method === 'POST') {
+  if (clId === undefined && method === 'POST')
     handleCreate(engine, req, res, url.pathname, bodyText);
-  } else if (clId === undefined && method === 'GET') {
-    handleList(engine, req, res, url);
-  } else if (clId !== undefined && method === 'GET') {
-    handleSingle(engine, req, res, url, decodeURIComponent(clId));
-  } else {
+  else if (method === 'GET')
+    handleQuery(engine, req, res, url, clId === undefined ? undefined : decodeURIComponent(clId));
+  else {
     res.setHeader('allow', clId === undefined ? 'GET, POST' : 'GET');
     sendJson(res, 405, { error_code: '0405', error_msg: 'Method not allowed' });
   }

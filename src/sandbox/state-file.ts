@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SandboxStateError } from './errors.js';
+import type { SandboxLogger } from './logger.js';
 import { sandboxStateSchema, type SandboxState } from './state.js';
 
 /** Temp files of `file` are `.<name>.<pid>.<hex>.tmp` next to it. */
@@ -86,4 +87,67 @@ async function removeLeftovers(file: string): Promise<void> {
   await Promise.all(
     names.filter((n) => pattern.test(n)).map((n) => rm(join(dirname(file), n), { force: true })),
   );
+}
+
+/**
+ * Writes the sandbox's state to its file after changes, at most every `intervalMs` (200), one
+ * write at a time, and once more on close(). The snapshot is taken when the write starts. Uses
+ * real timers, not the sandbox's clock: saving is I/O, not part of the simulated gateway's time.
+ */
+export class StateSaver {
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(
+    readonly file: string,
+    private readonly snapshot: () => SandboxState,
+    private readonly logger: SandboxLogger,
+    private readonly intervalMs = 200,
+  ) {}
+
+  /** Something changed: a write follows within the interval. */
+  changed(): void {
+    this.#dirty = true;
+    if (this.#closed || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#write();
+    }, this.intervalMs);
+    this.#timer.unref(); // close() writes the last changes
+  }
+
+  /** Writes now if anything changed since the last write; rejects when that write fails. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#write(true);
+  }
+
+  /** The last write; later changes are not saved. Rejects when that write fails. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.flush();
+  }
+
+  /** Queues a write behind the one in progress, so writes never overlap or reorder. */
+  #write(rethrow = false): Promise<void> {
+    const run = this.#writing.then(async () => {
+      if (!this.#dirty) return;
+      this.#dirty = false;
+      try {
+        await writeStateFile(this.file, JSON.stringify(this.snapshot()));
+      } catch (error) {
+        this.#dirty = true; // Try again with the next change, or on close().
+        this.logger.warn('sandbox state not saved', {
+          file: this.file,
+          error: error instanceof Error ? error.message : 'unknown',
+        });
+        if (rethrow) throw error;
+      }
+    });
+    this.#writing = run.catch(() => {});
+    return run;
+  }
 }

@@ -1,9 +1,6 @@
 import { canonicalString, signCanonical, type WireValue } from '../gateway/sign.js';
 import type { SandboxMerchant } from './options.js';
-import type { SandboxOrder } from './order.js';
-
-/** Numbers as JSON numbers or as strings, as the sandbox is configured. */
-export type NumberStyle = 'number' | 'string';
+import type { SandboxOrder } from './state.js';
 
 /** What a query reports of an order, after the scenario's distortions. */
 export interface ReportedOrder {
@@ -14,15 +11,11 @@ export interface ReportedOrder {
 
 const toSeconds = (ms: number): number => Math.floor(ms / 1000);
 
-function num(value: number, style: NumberStyle): number | string {
-  return style === 'string' ? String(value) : value;
-}
-
 /**
- * Adds `sign` (and `sign_type` for HMAC merchants) to `fields`, over exactly the fields given,
- * as the receiver will see them. `badSign` signs with a wrong key instead.
+ * Adds `sign` (and `sign_type` for HMAC merchants) over exactly the fields given, as the receiver
+ * will see them. `badSign` signs with a wrong key instead.
  */
-export function signFields(
+function signFields(
   fields: Record<string, WireValue>,
   merchant: SandboxMerchant,
   badSign: boolean,
@@ -34,51 +27,40 @@ export function signFields(
   return out;
 }
 
-/** One item of a query answer. */
+/** The fields a query item and a callback share, reporting `statusCode` and `amountCents`. */
+function orderFields(order: SandboxOrder, statusCode: number, amountCents: number) {
+  return {
+    payout_id: order.payoutId,
+    payout_cl_id: order.payoutClId,
+    platform_id: order.platformId,
+    amount: amountCents,
+    real_amount: amountCents,
+    fee: 0,
+    status: statusCode,
+    create_time: toSeconds(order.createTimeMs),
+    update_time: toSeconds(order.updateTimeMs),
+  };
+}
+
+/** One item of a query answer; `memo` holds a failed order's message. */
 export function queryItem(
   order: SandboxOrder,
   reported: ReportedOrder,
   merchant: SandboxMerchant,
-  style: NumberStyle,
 ): Record<string, WireValue> {
-  const fee = merchant.feeCents ?? 0;
-  return signFields(
-    {
-      amount: num(reported.amountCents, style),
-      real_amount: num(reported.amountCents, style),
-      fee: num(fee, style),
-      payout_id: order.payoutId,
-      payout_cl_id: order.payoutClId,
-      platform_id: order.platformId,
-      platform_channel_id: 'CH0004',
-      status: num(reported.statusCode, style),
-      memo: reported.statusCode === 5 ? order.scenario.failureMessage : '',
-      create_time: num(toSeconds(order.createTimeMs), style),
-      update_time: num(toSeconds(order.updateTimeMs), style),
-    },
-    merchant,
-    reported.badSign,
-  );
+  const { statusCode, amountCents, badSign } = reported;
+  const memo = statusCode === 5 ? order.scenario.failureMessage : '';
+  const fields = { ...orderFields(order, statusCode, amountCents), platform_channel_id: 'CH0004' };
+  return signFields({ ...fields, memo }, merchant, badSign);
 }
 
-/** The body of a callback reporting `statusCode` for the order. */
+/** The body of a callback reporting `statusCode` for the order (`error_msg` when failed). */
 export function callbackBody(
   order: SandboxOrder,
   statusCode: number,
   merchant: SandboxMerchant,
-  style: NumberStyle,
 ): Record<string, WireValue> {
-  const fields: Record<string, WireValue> = {
-    payout_id: order.payoutId,
-    payout_cl_id: order.payoutClId,
-    platform_id: order.platformId,
-    amount: num(order.amountCents, style),
-    real_amount: num(order.amountCents, style),
-    fee: num(merchant.feeCents ?? 0, style),
-    status: num(statusCode, style),
-    create_time: num(toSeconds(order.createTimeMs), style),
-    update_time: num(toSeconds(order.updateTimeMs), style),
-  };
+  const fields: Record<string, WireValue> = orderFields(order, statusCode, order.amountCents);
   if (statusCode === 5) fields['error_msg'] = order.scenario.failureMessage;
   return signFields(fields, merchant, order.scenario.callbacks.badSign);
 }

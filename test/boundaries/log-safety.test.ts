@@ -419,7 +419,7 @@ describe("the sandbox gateway's log holds no secret, recipient or sign", () => {
   it('creates refused and accepted, queries with a wrong token, callbacks nobody acknowledges, state saved', async () => {
     const stateFile = join(dir, 'sandbox-orders.json');
     const sandbox = await startSandboxGateway({
-      merchants: [{ platformId: PLATFORM, secret: SECRET, authToken: TOKEN, signMode: 'md5' }],
+      merchant: { platformId: PLATFORM, secret: SECRET, authToken: TOKEN, signMode: 'md5' },
       schedule: { mode: 'on-query' },
       rules: [],
       callbacks: { attempts: 2, intervalMs: 1, timeoutMs: 200 },

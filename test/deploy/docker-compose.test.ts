@@ -195,7 +195,7 @@ describe('docker-compose.yml', () => {
       const gateway = parseGatewayConfig(defaults(name));
       expect(gateway.baseUrl).toBe('http://sandbox:8787');
       expect(gateway.notifyUrl).toBe('http://callbacks-sandbox:8788/callbacks/payout');
-      expect(sandbox.merchants?.[0]).toMatchObject({
+      expect(sandbox.merchant).toMatchObject({
         platformId: gateway.platformId,
         secret: gateway.secret,
         authToken: gateway.authToken,

@@ -194,7 +194,7 @@ export async function startE2e(options: E2eOptions): Promise<E2e> {
     cleanups.push(() => receiver.close());
 
     const sandbox = await startSandboxGateway({
-      merchants: [E2E_MERCHANT],
+      merchant: E2E_MERCHANT,
       schedule: SANDBOX_SCHEDULE,
       callbacks: { attempts: 3, intervalMs: 100, timeoutMs: 2_000 },
       rules: [...(options.rules ?? []), ...DEMO_RULE_INPUTS],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { verifyCallback } from '../../src/gateway/callback.js';
-import { TEST_SECRET, testConfig } from './helpers/config.js';
+import { TEST_ORDER, TEST_SECRET, testConfig } from './helpers/config.js';
 import { referenceHmac, referenceMd5, signedMd5 } from './helpers/independent-sign.js';
 
 const config = testConfig('https://gw.example.com');
@@ -29,16 +29,8 @@ describe('verifyCallback', () => {
     expect(verifyCallback(body, config)).toEqual({
       ok: true,
       notification: {
-        payoutId: 'POT00000001',
-        payoutClId: 'ORD-1',
-        platformId: 'PF0002',
-        state: 'success',
-        statusCode: 3,
-        amountCents: 12345,
-        realAmountCents: 12345,
+        ...TEST_ORDER,
         feeCents: 150,
-        createTime: 1700000000,
-        updateTime: 1700000100,
         fields: { ...CALLBACK, sign: body.sign },
       },
     });

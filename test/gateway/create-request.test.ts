@@ -3,7 +3,7 @@ import { ValidationError } from '../../src/errors.js';
 import type { GatewayConfig } from '../../src/gateway/config.js';
 import { buildCreateRequest, wireCreateRequestSchema } from '../../src/gateway/create-request.js';
 import type { PayoutRequest } from '../../src/client/request.js';
-import { TEST_SECRET, testConfig } from './helpers/config.js';
+import { DOC_EXAMPLE, TEST_SECRET, testConfig } from './helpers/config.js';
 import { referenceCanonical, referenceHmac, referenceMd5 } from './helpers/independent-sign.js';
 
 /** The doc page's example, as our request and config. */
@@ -43,15 +43,7 @@ describe('buildCreateRequest', () => {
   it("reproduces the doc's example, signed as computed outside the code", () => {
     const { fields, body } = buildCreateRequest(DOC_REQUEST, docConfig(), () => DOC_TIME_MS);
     expect(fields).toEqual({
-      amount: '50000',
-      bank_name: '中国农业银行',
-      name: 'test_name',
-      notify_url: 'https://xxx.xx/notification',
-      number: 'test',
-      payout_cl_id: 'DEVPOT00143538',
-      platform_id: 'PF0002',
-      request_time: '1595504997',
-      service_id: 'SVC0004',
+      ...DOC_EXAMPLE,
       // printf '%s' 'amount=50000&bank_name=中国农业银行&name=test_name&notify_url=https://xxx.xx/notification&number=test&payout_cl_id=DEVPOT00143538&platform_id=PF0002&request_time=1595504997&service_id=SVC0004&ThisIsYourSecretKey123' | md5sum
       sign: '695a96dbbca3cbab917ccba7471425ee',
     });

@@ -4,7 +4,7 @@
  * passes and says what it could check.
  */
 import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { createGatewayClient, createGatewayDispatcher } from '../../src/gateway/client.js';
 import { parseGatewayConfig, type GatewayConfig } from '../../src/gateway/config.js';
@@ -14,13 +14,14 @@ import {
   type CredentialCheckResult,
 } from '../../src/gateway/credential-check.js';
 import type { SignMode } from '../../vocabulary/gateway.js';
-import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
+import type { SandboxGateway } from '../../src/sandbox/server.js';
 import { createMemoryLogger } from '../support/logger.js';
+import { sandboxFixture } from '../support/sandbox.js';
 import { json, startServer, type TestServer } from './helpers/http-server.js';
 
 const SECRET = 'CredCheckSecret-1';
 const TOKEN = 'CredCheckToken-1';
-const OTHER = { platformId: 'PF0003', secret: 'OtherSecret-3', authToken: 'OtherToken-3' };
+const sandbox = sandboxFixture({ per: 'file' });
 
 function configFor(baseUrl: string, env: Record<string, string> = {}): GatewayConfig {
   return parseGatewayConfig({
@@ -74,12 +75,9 @@ function keysOf(result: unknown): string[] {
   return result.issues.flatMap((i) => i.field.split(' / '));
 }
 
-async function sandboxWith(signMode: SignMode): Promise<SandboxGateway> {
-  return startSandboxGateway({
-    merchants: [
-      { platformId: 'PF0002', secret: SECRET, authToken: TOKEN, signMode },
-      { ...OTHER, signMode: 'md5' },
-    ],
+function sandboxWith(signMode: SignMode): Promise<SandboxGateway> {
+  return sandbox.start({
+    merchant: { platformId: 'PF0002', secret: SECRET, authToken: TOKEN, signMode },
   });
 }
 
@@ -95,7 +93,7 @@ async function createOrder(gw: SandboxGateway, config: GatewayConfig, id: string
   });
   await client.close();
   expect(outcome.kind).toBe('accepted');
-  expect(gw.order(id, config.platformId)).toBeDefined();
+  expect(gw.order(id)?.platformId).toBe(config.platformId);
 }
 
 describe('credential check: a merchant with no orders yet', () => {
@@ -103,7 +101,6 @@ describe('credential check: a merchant with no orders yet', () => {
   beforeAll(async () => {
     gw = await sandboxWith('md5');
   });
-  afterAll(() => gw.close());
 
   it('right config: passes, and says in one INFO line that the sign could not be checked yet', async () => {
     const { result, lines } = await check(configFor(gw.url));
@@ -162,7 +159,6 @@ describe.each(MODES)(
       gw = await sandboxWith(signMode);
       await createOrder(gw, configFor(gw.url, { GATEWAY_SIGN_MODE: signMode }), 'CHECK-1');
     });
-    afterAll(() => gw.close());
 
     it('right config: passes, secret and sign mode verified on the listed order', async () => {
       const { result, lines } = await check(configFor(gw.url, { GATEWAY_SIGN_MODE: signMode }));
@@ -199,17 +195,12 @@ describe("credential check: another merchant's token", () => {
   let gw: SandboxGateway;
   beforeAll(async () => {
     gw = await sandboxWith('md5');
-    const other = configFor(gw.url, {
-      GATEWAY_PLATFORM_ID: OTHER.platformId,
-      GATEWAY_SECRET: OTHER.secret,
-      GATEWAY_AUTH_TOKEN: OTHER.authToken,
-    });
-    await createOrder(gw, other, 'CHECK-OTHER-1');
+    await createOrder(gw, configFor(gw.url), 'CHECK-OTHER-1');
   });
-  afterAll(() => gw.close());
 
   it('names the token and platform id, not the secret', async () => {
-    const { result } = await check(configFor(gw.url, { GATEWAY_AUTH_TOKEN: OTHER.authToken }));
+    // The token lists the orders of PF0002, not those of the merchant configured.
+    const { result } = await check(configFor(gw.url, { GATEWAY_PLATFORM_ID: 'PF0003' }));
     expect(keysOf(result)).toEqual([
       'GATEWAY_AUTH_TOKEN',
       'GATEWAY_AUTH_TOKEN_FILE',

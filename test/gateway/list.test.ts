@@ -1,11 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import type { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import { createGatewayDispatcher } from '../../src/gateway/client.js';
 import { listPayouts, type ListPayoutsInput } from '../../src/gateway/list.js';
-import { TEST_SECRET, TEST_TOKEN, testConfig } from './helpers/config.js';
-import { type ReceivedRequest, type TestServer, json, startServer } from './helpers/http-server.js';
+import { TEST_SECRET, TEST_TOKEN } from './helpers/config.js';
+import { type ReceivedRequest, json, testGatewayFixture } from './helpers/http-server.js';
 import { signedMd5 } from './helpers/independent-sign.js';
 
 const WINDOW: ListPayoutsInput = {
@@ -28,24 +26,14 @@ const item = (id: string, status = '3') =>
     TEST_SECRET,
   );
 
-let server: TestServer | undefined;
-let dispatcher: Agent | undefined;
-afterEach(async () => {
-  await dispatcher?.destroy();
-  await server?.close();
-  server = undefined;
-  dispatcher = undefined;
-});
+const gateway = testGatewayFixture();
 
 async function listFrom(
   handler: (request: ReceivedRequest, res: ServerResponse) => void,
   input: ListPayoutsInput = WINDOW,
   env: Record<string, string> = {},
 ) {
-  server = await startServer(handler);
-  const config = testConfig(server.baseUrl, env);
-  dispatcher = createGatewayDispatcher(config);
-  return listPayouts(input, { config, dispatcher });
+  return listPayouts(input, await gateway.serve(handler, env));
 }
 
 const answer = (value: unknown) => (_req: ReceivedRequest, res: ServerResponse) => json(res, value);
@@ -57,7 +45,7 @@ describe('listPayouts', () => {
       { ...WINDOW, offset: 500, limit: 2 },
       { GATEWAY_QUERY_FORM: 'single' },
     );
-    const [sent] = server?.received ?? [];
+    const [sent] = gateway.received;
     expect(sent?.method).toBe('GET');
     expect(sent?.url).toBe(
       '/gateway/api/v2/payouts?create_time__gte=1700000000&create_time__lte=1700003600&offset=500&limit=2',
@@ -85,7 +73,7 @@ describe('listPayouts', () => {
       orders: [],
       total: null,
     });
-    await server?.close();
+    await gateway.close();
     expect(
       await listFrom(answer({ error_code: '0006', error_msg: 'Invalid Authorization' })),
     ).toEqual({
@@ -94,7 +82,7 @@ describe('listPayouts', () => {
       code: '0006',
       detail: 'error_code 0006',
     });
-    await server?.close();
+    await gateway.close();
     expect(await listFrom(answer({ error_code: '0000', data: item('A') }))).toMatchObject({
       kind: 'unavailable',
       reason: 'invalid-response',
@@ -111,6 +99,6 @@ describe('listPayouts', () => {
     const error = await listFrom(answer({}), input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).issues.map((i) => i.field)).toEqual([field]);
-    expect(server?.received).toHaveLength(0);
+    expect(gateway.received).toHaveLength(0);
   });
 });

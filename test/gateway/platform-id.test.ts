@@ -3,17 +3,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { parseGatewayConfig } from '../../src/gateway/config.js';
-import type { PayoutRequest } from '../../src/client/request.js';
+import { TEST_REQUEST } from './helpers/config.js';
 import { payoutWorkflowId } from '../../workflows/api.js';
 import { parsePayoutWorkflowInput } from '../../workflows/input.js';
 
-const REQUEST: PayoutRequest = {
-  merchantOrderId: 'ORDER-1',
-  amountCents: 50_000,
-  bankName: '中国农业银行',
-  recipientName: '李雷',
-  accountNumber: '6228480000000000000',
-};
+const REQUEST = TEST_REQUEST;
 
 describe('platform id: one rule for the worker config and the workflow input', () => {
   const env = (platformId: string) => ({

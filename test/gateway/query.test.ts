@@ -1,18 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import type { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
-import { createGatewayDispatcher } from '../../src/gateway/client.js';
 import { type QueryPayoutInput, queryPayout } from '../../src/gateway/query.js';
 import type { GatewayOrder } from '../../vocabulary/gateway.js';
-import { TEST_SECRET, TEST_TOKEN, testConfig } from './helpers/config.js';
-import {
-  type ReceivedRequest,
-  type TestServer,
-  json,
-  sleep,
-  startServer,
-} from './helpers/http-server.js';
+import { TEST_ORDER, TEST_SECRET, TEST_TOKEN } from './helpers/config.js';
+import { type ReceivedRequest, json, sleep, testGatewayFixture } from './helpers/http-server.js';
 import { referenceHmac, signedMd5 } from './helpers/independent-sign.js';
 
 const INPUT: QueryPayoutInput = { merchantOrderId: 'ORD-1', amountCents: 12345 };
@@ -31,40 +23,19 @@ const ITEM = {
   create_time: '1700000000',
   update_time: '1700000100',
 };
-const ORDER: GatewayOrder = {
-  payoutId: 'POT00000001',
-  payoutClId: 'ORD-1',
-  platformId: 'PF0002',
-  state: 'success',
-  statusCode: 3,
-  amountCents: 12345,
-  realAmountCents: 12345,
-  feeCents: 0,
-  createTime: 1700000000,
-  updateTime: 1700000100,
-};
+const ORDER: GatewayOrder = TEST_ORDER;
 
 const signed = (fields: Record<string, unknown>) => signedMd5(fields, TEST_SECRET);
 const list = (...items: unknown[]) => ({ error_code: '0000', data: items, total: items.length });
 
-let server: TestServer | undefined;
-let dispatcher: Agent | undefined;
-afterEach(async () => {
-  await dispatcher?.destroy();
-  await server?.close();
-  server = undefined;
-  dispatcher = undefined;
-});
+const gateway = testGatewayFixture();
 
 async function queryTo(
   handler: (request: ReceivedRequest, res: ServerResponse) => void,
   env: Record<string, string> = {},
   input: QueryPayoutInput = INPUT,
 ) {
-  server = await startServer(handler);
-  const config = testConfig(server.baseUrl, env);
-  dispatcher = createGatewayDispatcher(config);
-  return queryPayout(input, { config, dispatcher });
+  return queryPayout(input, await gateway.serve(handler, env));
 }
 
 /** Answers every request with the same JSON. */
@@ -77,8 +48,8 @@ describe('queryPayout: the request sent', () => {
   it('list form: GET path?payout_cl_id= with the token, one request', async () => {
     const outcome = await queryTo(answer(list(signed(ITEM))));
     expect(outcome).toEqual({ kind: 'found', order: ORDER });
-    expect(server?.received).toHaveLength(1);
-    const [sent] = server?.received ?? [];
+    expect(gateway.received).toHaveLength(1);
+    const [sent] = gateway.received;
     expect(sent?.method).toBe('GET');
     expect(sent?.url).toBe('/gateway/api/v2/payouts?payout_cl_id=ORD-1');
     expect(sent?.headers['authorization']).toBe(TEST_TOKEN);
@@ -91,18 +62,16 @@ describe('queryPayout: the request sent', () => {
       GATEWAY_PAYOUTS_PATH: '/gateway/api/v1/payouts',
     });
     expect(outcome).toEqual({ kind: 'found', order: ORDER });
-    expect(server?.received[0]?.url).toBe('/gateway/api/v1/payouts/ORD-1');
-    expect(server?.received[0]?.headers['authorization']).toBe(TEST_TOKEN);
+    expect(gateway.received[0]?.url).toBe('/gateway/api/v1/payouts/ORD-1');
+    expect(gateway.received[0]?.headers['authorization']).toBe(TEST_TOKEN);
   });
 
   it('sends nothing for unusable input', async () => {
-    server = await startServer(answer(list()));
-    const config = testConfig(server.baseUrl);
-    dispatcher = createGatewayDispatcher(config);
-    await expect(
-      queryPayout({ merchantOrderId: '', amountCents: 0 }, { config, dispatcher }),
-    ).rejects.toBeInstanceOf(ValidationError);
-    expect(server.received).toHaveLength(0);
+    const deps = await gateway.serve(answer(list()));
+    await expect(queryPayout({ merchantOrderId: '', amountCents: 0 }, deps)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    expect(gateway.received).toHaveLength(0);
   });
 });
 
@@ -175,9 +144,7 @@ describe('queryPayout: found orders', () => {
         kind: 'bad-signature',
         detail: 'data item 0: sign does not verify',
       });
-      await dispatcher?.destroy();
-      await server?.close();
-      server = undefined;
+      await gateway.close();
     }
     const unmarked = { ...ITEM, sign: referenceHmac(ITEM, TEST_SECRET) };
     expect(await queryTo(answer(list(unmarked)), hmac)).toEqual({ kind: 'found', order: ORDER });
@@ -343,7 +310,7 @@ describe('queryPayout: unavailable', () => {
     expect(outcome).toMatchObject({ kind: 'unavailable', reason: 'timeout' });
     expect(performance.now() - started).toBeLessThan(1600);
     await sleep(200);
-    expect(server?.received).toHaveLength(1);
+    expect(gateway.received).toHaveLength(1);
   });
 
   it('never puts the token in a detail, even when a server echoes the request', async () => {

@@ -7,15 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.js';
 import { buildCreateRequest } from '../../src/gateway/create-request.js';
 import { parsePayoutRequest, type PayoutRequest } from '../../src/client/request.js';
-import { testConfig } from './helpers/config.js';
+import { TEST_REQUEST, testConfig } from './helpers/config.js';
 
-const REQUEST: PayoutRequest = {
-  merchantOrderId: 'ORDER-1',
-  amountCents: 50_000,
-  bankName: '中国农业银行',
-  recipientName: '李雷',
-  accountNumber: '6228480000000000000',
-};
+const REQUEST = TEST_REQUEST;
 
 const TEXT_FIELDS = ['recipientName', 'bankName', 'bankBranch', 'province', 'city'] as const;
 

@@ -8,21 +8,10 @@ import {
   sign,
   verifySign,
 } from '../../src/gateway/sign.js';
+import { DOC_EXAMPLE } from './helpers/config.js';
 
 const SECRET = 'ThisIsYourSecretKey123';
 
-/** The create request of the gateway's own doc page, without its sign. */
-const DOC_EXAMPLE = {
-  amount: '50000',
-  bank_name: '中国农业银行',
-  name: 'test_name',
-  notify_url: 'https://xxx.xx/notification',
-  number: 'test',
-  payout_cl_id: 'DEVPOT00143538',
-  platform_id: 'PF0002',
-  request_time: '1595504997',
-  service_id: 'SVC0004',
-};
 const DOC_CANONICAL =
   'amount=50000&bank_name=中国农业银行&name=test_name&notify_url=https://xxx.xx/notification' +
   '&number=test&payout_cl_id=DEVPOT00143538&platform_id=PF0002&request_time=1595504997&service_id=SVC0004';

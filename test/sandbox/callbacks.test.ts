@@ -1,98 +1,40 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { receivedSignMode, verifySign } from '../../src/gateway/sign.js';
-import type { SignMode } from '../../vocabulary/gateway.js';
-import { ManualClock } from '../../src/sandbox/clock.js';
+import { describe, expect, it } from 'vitest';
+import { verifySign } from '../../src/gateway/sign.js';
 import type { ScenarioInput } from '../../src/sandbox/scenario.js';
-import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
+import type { SandboxGateway } from '../../src/sandbox/server.js';
+import { ManualClock } from '../support/manual-clock.js';
 import {
-  CallbackReceiver,
   MERCHANT,
-  TestHttp,
-  createFields,
-  signedBody,
+  sandboxFixture,
   waitFor,
-} from './support.js';
+  type CallbackAnswer,
+  type CallbackReceiver,
+} from '../support/sandbox.js';
 
-const http = new TestHttp();
-let gateway: SandboxGateway | undefined;
-let receiver: CallbackReceiver | undefined;
-
-afterEach(async () => {
-  await gateway?.close();
-  await receiver?.close();
-  gateway = undefined;
-  receiver = undefined;
-});
-afterAll(() => http.close());
+const sandbox = sandboxFixture();
 
 const FAST = { attempts: 5, intervalMs: 10, timeoutMs: 1000 };
 
 /** A sandbox whose orders finalize on the first query, and a receiver answering as told. */
 async function setUp(
   scenario: ScenarioInput,
-  options: {
-    answer?: ConstructorParameters<typeof CallbackReceiver>[0];
-    signMode?: SignMode;
-    callbacks?: typeof FAST;
-    clock?: ManualClock;
-  } = {},
+  options: { answer?: CallbackAnswer; callbacks?: typeof FAST; clock?: ManualClock } = {},
 ) {
-  receiver = await new CallbackReceiver(options.answer).start();
-  const merchant = { ...MERCHANT, signMode: options.signMode ?? 'md5' };
-  gateway = await startSandboxGateway({
-    merchants: [merchant],
-    schedule: { mode: 'on-query' },
+  const rx = await sandbox.receiver(options.answer);
+  const gw = await sandbox.start({
     rules: [{ scenario: { finalize: { kind: 'after-queries', queries: 0 }, ...scenario } }],
     callbacks: options.callbacks ?? FAST,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  return { gw: gateway, rx: receiver, merchant };
+  return { gw, rx };
 }
 
-async function createWithNotify(
-  gw: SandboxGateway,
-  rx: CallbackReceiver,
-  clId: string,
-  merchant = MERCHANT,
-) {
-  const res = await http.post(
-    `${gw.url}/gateway/api/v2/payouts`,
-    signedBody(createFields(clId, { notify_url: rx.url }, merchant), merchant),
-  );
+async function createWithNotify(gw: SandboxGateway, rx: CallbackReceiver, clId: string) {
+  const res = await sandbox.create(gw, clId, { notify_url: rx.url });
   expect(res.json?.['error_code']).toBe('0000');
 }
 
 describe('callbacks', () => {
-  it.each<SignMode>(['md5', 'md5-key', 'hmac-sha256'])(
-    'posts a signed success callback (%s) with every field',
-    async (signMode) => {
-      const { gw, rx, merchant } = await setUp({}, { signMode });
-      await createWithNotify(gw, rx, 'CB-OK', merchant);
-      const [cb] = await waitFor(() => (rx.received.length > 0 ? rx.received : undefined));
-      const body = cb?.body ?? {};
-      expect(body).toMatchObject({
-        payout_id: gw.order('CB-OK')?.payoutId,
-        payout_cl_id: 'CB-OK',
-        platform_id: 'PF0002',
-        amount: 50000,
-        real_amount: 50000,
-        fee: 0,
-        status: 3,
-        create_time: expect.any(Number) as unknown,
-        update_time: expect.any(Number) as unknown,
-      });
-      expect(body['error_msg']).toBeUndefined();
-      expect(body['sign_type']).toBe(signMode === 'hmac-sha256' ? 'HMAC-SHA256' : undefined);
-      expect(verifySign(body, merchant.secret, receivedSignMode(body['sign_type'], signMode))).toBe(
-        true,
-      );
-      await gw.callbacksIdle();
-      expect(gw.record('CB-OK').callbacks).toMatchObject([
-        { attempt: 1, delivery: 'copy-1', status: 3, acknowledged: true, body: cb?.text },
-      ]);
-    },
-  );
-
   it('posts failures with error_msg, and cancellations', async () => {
     const { gw, rx } = await setUp({ outcome: 'failed', failureMessage: 'Account closed' });
     await createWithNotify(gw, rx, 'CB-FAIL');
@@ -148,10 +90,7 @@ describe('callbacks', () => {
     const { gw, rx } = await setUp({}, { callbacks: { ...FAST, attempts: 2 } });
     const url = rx.url;
     await rx.close();
-    await http.post(
-      `${gw.url}/gateway/api/v2/payouts`,
-      signedBody(createFields('CB-DOWN', { notify_url: url })),
-    );
+    await sandbox.create(gw, 'CB-DOWN', { notify_url: url });
     await waitFor(() => (gw.record('CB-DOWN').callbacks.length >= 2 ? true : undefined));
     expect(gw.record('CB-DOWN').callbacks[0]?.response).toEqual({
       error: expect.stringMatching(/ECONNREFUSED/) as unknown,

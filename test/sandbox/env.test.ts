@@ -17,9 +17,7 @@ describe('parseSandboxEnv', () => {
     expect(parseSandboxEnv({ PATH: '/bin' })).toMatchObject({
       host: '127.0.0.1',
       port: 8787,
-      merchants: [
-        { platformId: 'PF0002', secret: 'ThisIsYourSecretKey123', signMode: 'md5', feeCents: 0 },
-      ],
+      merchant: { platformId: 'PF0002', secret: 'ThisIsYourSecretKey123', signMode: 'md5' },
       schedule: {
         mode: 'timed',
         pendingAfterMs: 1000,
@@ -41,20 +39,19 @@ describe('parseSandboxEnv', () => {
       SANDBOX_SCHEDULE: 'on-query',
       SANDBOX_CALLBACK_ATTEMPTS: '3',
       SANDBOX_CALLBACK_INTERVAL_MS: '',
-      SANDBOX_NUMBERS: 'string',
-      SANDBOX_ADMIN_TOKEN: 'adm',
       SANDBOX_STATE_FILE: '.data/sandbox-orders.json',
     });
     expect(options).toMatchObject({
       host: '::1',
       port: 0,
-      merchants: [
-        { platformId: 'PF0100', secret: 's3cret', authToken: 'tok', signMode: 'hmac-sha256' },
-      ],
+      merchant: {
+        platformId: 'PF0100',
+        secret: 's3cret',
+        authToken: 'tok',
+        signMode: 'hmac-sha256',
+      },
       schedule: { mode: 'on-query' },
       callbacks: { attempts: 3, intervalMs: 5000 },
-      numbers: 'string',
-      adminToken: 'adm',
       stateFile: '.data/sandbox-orders.json',
     });
   });
@@ -64,31 +61,24 @@ describe('parseSandboxEnv', () => {
     expect(parseSandboxEnv({ SANDBOX_STATE_FILE: '' }).stateFile).toBeUndefined();
   });
 
-  it('names each bad key and never prints a value', () => {
-    const error = issuesOf({
-      SANDBOX_PORT: 'eighty',
-      SANDBOX_SIGN_MODE: 'sha1-secretvalue',
-      SANDBOX_PROT: '8080',
-    });
-    expect(error.issues.map((i) => i.field).sort()).toEqual([
-      'SANDBOX_PORT',
-      'SANDBOX_PROT',
-      'SANDBOX_SIGN_MODE',
-    ]);
-    expect(error.message).not.toContain('eighty');
-    expect(error.message).not.toContain('sha1-secretvalue');
-  });
-
-  it('names the key when the schedule is out of order or the platform id is malformed', () => {
-    const error = issuesOf({
-      SANDBOX_PENDING_AFTER_MS: '5000',
-      SANDBOX_PROCESSING_AFTER_MS: '100',
-      SANDBOX_PLATFORM_ID: 'PF 0002',
-    });
-    expect(error.issues.map((i) => i.field).sort()).toEqual([
-      'SANDBOX_PLATFORM_ID',
-      'SANDBOX_PROCESSING_AFTER_MS',
-    ]);
-    expect(error.message).not.toContain('PF 0002');
+  it.each([
+    [
+      'each bad key',
+      { SANDBOX_PORT: 'eighty', SANDBOX_SIGN_MODE: 'sha1-secretvalue', SANDBOX_PROT: '8080' },
+      ['SANDBOX_PORT', 'SANDBOX_PROT', 'SANDBOX_SIGN_MODE'],
+    ],
+    [
+      'the key of a schedule out of order and of a malformed platform id',
+      {
+        SANDBOX_PENDING_AFTER_MS: '5000',
+        SANDBOX_PROCESSING_AFTER_MS: '100',
+        SANDBOX_PLATFORM_ID: 'PF 0002',
+      },
+      ['SANDBOX_PLATFORM_ID', 'SANDBOX_PROCESSING_AFTER_MS'],
+    ],
+  ])('names %s, and never prints a value', (_what, env: Record<string, string>, keys) => {
+    const error = issuesOf(env);
+    expect(error.issues.map((i) => i.field).sort()).toEqual(keys);
+    for (const value of Object.values(env)) expect(error.message).not.toContain(value);
   });
 });

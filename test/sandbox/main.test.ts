@@ -4,10 +4,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MERCHANT, TestHttp, createFields, signedBody } from './support.js';
+import { MERCHANT, TestHttp, createFields, signedBody } from '../support/sandbox.js';
 
 const http = new TestHttp();
-afterAll(() => http.close());
+afterAll(() => http.agent.close());
 
 /** Runs `npm run sandbox`'s entry point as a child process with `env`. */
 function runMain(env: Record<string, string>) {

@@ -1,32 +1,17 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { receivedSignMode, verifySign, type WireValue } from '../../src/gateway/sign.js';
-import type { SignMode } from '../../vocabulary/gateway.js';
-import { ManualClock } from '../../src/sandbox/clock.js';
-import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
-import { MERCHANT, TestHttp, createFields, signedBody, type TestMerchant } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { verifySign, type WireValue } from '../../src/gateway/sign.js';
+import type { SandboxGateway } from '../../src/sandbox/server.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { MERCHANT, sandboxFixture } from '../support/sandbox.js';
 
-const http = new TestHttp();
-let gateway: SandboxGateway | undefined;
+const sandbox = sandboxFixture();
+const { http, start } = sandbox;
 
-async function start(options: Parameters<typeof startSandboxGateway>[0] = {}) {
-  gateway = await startSandboxGateway({ rules: [], schedule: { mode: 'on-query' }, ...options });
-  return gateway;
-}
-
-async function create(gw: SandboxGateway, clId: string, merchant: TestMerchant = MERCHANT) {
-  const res = await http.post(
-    `${gw.url}/gateway/api/v2/payouts`,
-    signedBody(createFields(clId, {}, merchant), merchant),
-  );
+async function create(gw: SandboxGateway, clId: string) {
+  const res = await sandbox.create(gw, clId);
   expect(res.json?.['error_code']).toBe('0000');
   return (res.json?.['data'] as { payout_id: string }).payout_id;
 }
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
-afterAll(() => http.close());
 
 type Item = Record<string, WireValue>;
 
@@ -43,47 +28,9 @@ describe('GET /gateway/api/v2/payouts (list form)', () => {
     expect(gw.record('Q-AUTH').queries.map((q) => q.outcome)).toEqual(Array(6).fill('0006'));
   });
 
-  it.each<SignMode>(['md5', 'md5-key', 'hmac-sha256'])(
-    'reports the order with every field, signed in the merchant mode %s',
-    async (signMode) => {
-      const merchant = { ...MERCHANT, signMode, feeCents: 300 };
-      const clock = new ManualClock(Date.UTC(2024, 4, 1, 8, 0, 0));
-      const gw = await start({ merchants: [merchant], clock });
-      const payoutId = await create(gw, 'Q-1', merchant);
-      const res = await http.get(
-        `${gw.url}/gateway/api/v2/payouts?payout_cl_id=Q-1`,
-        merchant.authToken,
-      );
-      expect(res.json?.['error_code']).toBe('0000');
-      expect(res.json?.['total']).toBe(1);
-      const [item] = res.json?.['data'] as Item[];
-      expect(item).toMatchObject({
-        amount: 50000,
-        real_amount: 50000,
-        fee: 300,
-        payout_id: payoutId,
-        payout_cl_id: 'Q-1',
-        platform_id: 'PF0002',
-        platform_channel_id: expect.any(String) as unknown,
-        status: 0,
-        memo: '',
-        create_time: Date.UTC(2024, 4, 1, 8, 0, 0) / 1000,
-        update_time: Date.UTC(2024, 4, 1, 8, 0, 0) / 1000,
-      });
-      expect(item?.['sign_type']).toBe(signMode === 'hmac-sha256' ? 'HMAC-SHA256' : undefined);
-      const mode = receivedSignMode(item?.['sign_type'], signMode);
-      expect(mode).toBe(signMode);
-      expect(verifySign(item ?? {}, merchant.secret, mode)).toBe(true);
-      expect(verifySign({ ...item, amount: 50001 }, merchant.secret, mode)).toBe(false);
-    },
-  );
-
   it('answers an empty list for an order it does not have', async () => {
     const gw = await start();
-    const res = await http.get(
-      `${gw.url}/gateway/api/v2/payouts?payout_cl_id=NOPE`,
-      MERCHANT.authToken,
-    );
+    const res = await sandbox.list(gw, '?payout_cl_id=NOPE');
     expect(res.json).toEqual({ error_code: '0000', data: [], total: 0 });
     expect(gw.record('NOPE').queries).toMatchObject([{ form: 'list', outcome: '0000-empty' }]);
   });
@@ -92,30 +39,10 @@ describe('GET /gateway/api/v2/payouts (list form)', () => {
     const gw = await start();
     const a = await create(gw, 'Q-A');
     await create(gw, 'Q-B');
-    const byId = await http.get(
-      `${gw.url}/gateway/api/v2/payouts?payout_id=${a}`,
-      MERCHANT.authToken,
-    );
+    const byId = await sandbox.list(gw, `?payout_id=${a}`);
     expect((byId.json?.['data'] as Item[]).map((i) => i['payout_cl_id'])).toEqual(['Q-A']);
-    const both = await http.get(
-      `${gw.url}/gateway/api/v2/payouts?payout_id=${a}&payout_cl_id=Q-B`,
-      MERCHANT.authToken,
-    );
+    const both = await sandbox.list(gw, `?payout_id=${a}&payout_cl_id=Q-B`);
     expect(both.json?.['total']).toBe(0);
-  });
-
-  it('shows a merchant only its own orders', async () => {
-    const other = { platformId: 'PF0003', secret: 's3', authToken: 't3', signMode: 'md5' } as const;
-    const gw = await start({ merchants: [MERCHANT, other] });
-    await create(gw, 'MINE');
-    await create(gw, 'THEIRS', other);
-    const res = await http.get(
-      `${gw.url}/gateway/api/v2/payouts?payout_cl_id=THEIRS`,
-      MERCHANT.authToken,
-    );
-    expect(res.json?.['total']).toBe(0);
-    const all = await http.get(`${gw.url}/gateway/api/v2/payouts`, MERCHANT.authToken);
-    expect((all.json?.['data'] as Item[]).map((i) => i['payout_cl_id'])).toEqual(['MINE']);
   });
 
   it('pages with offset and limit (default 25, at most 500) and filters on create_time', async () => {
@@ -126,8 +53,7 @@ describe('GET /gateway/api/v2/payouts (list form)', () => {
       await create(gw, `P-${String(i).padStart(2, '0')}`);
       clock.advance(1000);
     }
-    const list = (query: string) =>
-      http.get(`${gw.url}/gateway/api/v2/payouts${query}`, MERCHANT.authToken);
+    const list = (query: string) => sandbox.list(gw, query);
     const ids = (res: Awaited<ReturnType<typeof list>>) =>
       (res.json?.['data'] as Item[]).map((i) => i['payout_cl_id']);
 
@@ -145,18 +71,6 @@ describe('GET /gateway/api/v2/payouts (list form)', () => {
     expect(String(tooMany.json?.['error_msg'])).toContain('limit: from 1 to 500');
     const badTime = await list('?create_time__gte=yesterday');
     expect(String(badTime.json?.['error_msg'])).toContain('create_time__gte: Unix seconds');
-  });
-
-  it('sends numbers as strings when configured so, signed over those strings', async () => {
-    const gw = await start({ numbers: 'string' });
-    await create(gw, 'Q-STR');
-    const res = await http.get(
-      `${gw.url}/gateway/api/v2/payouts?payout_cl_id=Q-STR`,
-      MERCHANT.authToken,
-    );
-    const [item] = res.json?.['data'] as Item[];
-    expect(item).toMatchObject({ amount: '50000', status: '0', fee: '0' });
-    expect(verifySign(item ?? {}, MERCHANT.secret, 'md5')).toBe(true);
   });
 });
 

@@ -2,22 +2,25 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifySign, type WireValue } from '../../src/gateway/sign.js';
-import { ManualClock } from '../../src/sandbox/clock.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { verifySign } from '../../src/gateway/sign.js';
 import { SandboxStateError } from '../../src/sandbox/errors.js';
+import type { SandboxOptions } from '../../src/sandbox/options.js';
 import type { RuleInput } from '../../src/sandbox/scenario.js';
-import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
-import {
-  CallbackReceiver,
-  MERCHANT,
-  TestHttp,
-  createFields,
-  signedBody,
-  waitFor,
-} from './support.js';
+import type { SandboxGateway } from '../../src/sandbox/server.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { MERCHANT, sandboxFixture, waitFor } from '../support/sandbox.js';
 
-const http = new TestHttp();
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sandbox-state-'));
+  file = join(dir, 'sandbox-orders.json');
+});
+// Registered before the fixture, so it runs after the fixture closed the sandboxes.
+afterEach(() => rm(dir, { recursive: true, force: true }));
+const sandbox = sandboxFixture();
+
 const T0 = Date.UTC(2024, 0, 1);
 const SCHEDULE = {
   mode: 'timed',
@@ -34,51 +37,10 @@ const RULES: RuleInput[] = [
   },
 ];
 
-let dir: string;
-let file: string;
-const running: SandboxGateway[] = [];
-const receivers: CallbackReceiver[] = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sandbox-state-'));
-  file = join(dir, 'sandbox-orders.json');
-});
-afterEach(async () => {
-  for (const gw of running.splice(0)) await gw.close().catch(() => {});
-  for (const rx of receivers.splice(0)) await rx.close();
-  await rm(dir, { recursive: true, force: true });
-});
-afterAll(() => http.close());
-
-async function start(options: Parameters<typeof startSandboxGateway>[0] = {}) {
-  const gw = await startSandboxGateway({
-    stateFile: file,
-    rules: RULES,
-    schedule: SCHEDULE,
-    ...options,
-  });
-  running.push(gw);
-  return gw;
-}
-
-async function stop(gw: SandboxGateway): Promise<void> {
-  await gw.close();
-  running.splice(running.indexOf(gw), 1);
-}
-
-async function receiver(answer?: ConstructorParameters<typeof CallbackReceiver>[0]) {
-  const rx = await new CallbackReceiver(answer).start();
-  receivers.push(rx);
-  return rx;
-}
-
-const create = (gw: SandboxGateway, clId: string, extra: Record<string, WireValue> = {}) =>
-  http.post(`${gw.url}/gateway/api/v2/payouts`, signedBody(createFields(clId, extra)));
-
-async function query(gw: SandboxGateway, clId: string) {
-  const res = await http.get(`${gw.url}/gateway/api/v2/payouts/${clId}`, MERCHANT.authToken);
-  return res.json?.['data'] as Record<string, WireValue> | undefined;
-}
+const start = (options: SandboxOptions = {}) =>
+  sandbox.start({ stateFile: file, rules: RULES, schedule: SCHEDULE, ...options });
+const stop = (gw: SandboxGateway) => gw.close();
+const { receiver, create, single: query } = sandbox;
 
 /** The number at the end of a payout id, and the part before it. */
 function splitId(payoutId: string | undefined): [string, number] {

@@ -1,45 +1,23 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifySign, type WireValue } from '../../src/gateway/sign.js';
-import { ManualClock } from '../../src/sandbox/clock.js';
+import type { SandboxOptions } from '../../src/sandbox/options.js';
 import type { RuleInput, ScenarioInput } from '../../src/sandbox/scenario.js';
-import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
-import {
-  CallbackReceiver,
-  MERCHANT,
-  TestHttp,
-  createFields,
-  signedBody,
-  waitFor,
-} from './support.js';
+import type { SandboxGateway } from '../../src/sandbox/server.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { MERCHANT, createFields, sandboxFixture, signedBody, waitFor } from '../support/sandbox.js';
 
-const http = new TestHttp();
-let gateway: SandboxGateway | undefined;
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
-afterAll(() => http.close());
+const sandbox = sandboxFixture();
+const { http, create } = sandbox;
 
 /** A sandbox where every order follows `scenario` (on-query schedule unless told otherwise). */
-async function withScenario(
-  scenario: ScenarioInput,
-  options: Parameters<typeof startSandboxGateway>[0] = {},
-) {
-  gateway = await startSandboxGateway({
-    schedule: { mode: 'on-query' },
-    rules: [{ scenario }],
-    ...options,
-  });
-  return gateway;
-}
+const withScenario = (scenario: ScenarioInput, options: SandboxOptions = {}) =>
+  sandbox.start({ rules: [{ scenario }], ...options });
 
 const createUrl = (gw: SandboxGateway) => `${gw.url}/gateway/api/v2/payouts`;
-const queryUrl = (gw: SandboxGateway, clId: string) =>
-  `${gw.url}/gateway/api/v2/payouts?payout_cl_id=${clId}`;
+const queryUrl = (gw: SandboxGateway, clId: string) => `${createUrl(gw)}?payout_cl_id=${clId}`;
 
 async function query(gw: SandboxGateway, clId: string) {
-  const res = await http.get(queryUrl(gw, clId), MERCHANT.authToken);
+  const res = await sandbox.list(gw, `?payout_cl_id=${clId}`);
   const item = (res.json?.['data'] as Array<Record<string, WireValue>> | undefined)?.[0];
   return { res, item, status: item?.['status'] };
 }
@@ -55,7 +33,7 @@ describe('create scenarios', () => {
     ['http-503', 503],
   ] as const)('%s: creates the order, then answers HTTP %i', async (fault, status) => {
     const gw = await withScenario({ create: { kind: 'accept-then-fault', fault } });
-    const res = await http.post(createUrl(gw), signedBody(createFields('F-1')));
+    const res = await create(gw, 'F-1');
     expect(res.status).toBe(status);
     expect(res.json).toBeUndefined();
     expect(gw.order('F-1')).toBeDefined();
@@ -64,14 +42,14 @@ describe('create scenarios', () => {
 
   it('empty-body: creates the order, then answers 200 with nothing', async () => {
     const gw = await withScenario({ create: { kind: 'accept-then-fault', fault: 'empty-body' } });
-    const res = await http.post(createUrl(gw), signedBody(createFields('F-E')));
+    const res = await create(gw, 'F-E');
     expect([res.status, res.text]).toEqual([200, '']);
     expect(gw.order('F-E')).toBeDefined();
   });
 
   it('garbage-body: creates the order, then answers 200 with cut-off JSON', async () => {
     const gw = await withScenario({ create: { kind: 'accept-then-fault', fault: 'garbage-body' } });
-    const res = await http.post(createUrl(gw), signedBody(createFields('F-G')));
+    const res = await create(gw, 'F-G');
     expect(res.status).toBe(200);
     expect(() => JSON.parse(res.text) as unknown).toThrow();
     expect(gw.order('F-G')).toBeDefined();
@@ -115,7 +93,7 @@ describe('create scenarios', () => {
     'reject %s: answers the code and creates nothing',
     async (code) => {
       const gw = await withScenario({ create: { kind: 'reject', code } });
-      const res = await http.post(createUrl(gw), signedBody(createFields('REJ')));
+      const res = await create(gw, 'REJ');
       expect(res.json?.['error_code']).toBe(code);
       expect(typeof res.json?.['error_msg']).toBe('string');
       expect(gw.orders()).toEqual([]);
@@ -127,53 +105,41 @@ describe('create scenarios', () => {
     'reject-after-create %s: answers the rejection, yet the order exists and runs its course',
     async (code) => {
       const clock = new ManualClock();
-      const receiver = await new CallbackReceiver().start();
-      try {
-        const gw = await withScenario(
-          { create: { kind: 'reject-after-create', code } },
-          {
-            clock,
-            schedule: {
-              mode: 'timed',
-              pendingAfterMs: 1000,
-              processingAfterMs: 2000,
-              finalAfterMs: 3000,
-            },
-            callbacks: { attempts: 1, intervalMs: 0, timeoutMs: 1000 },
-          },
-        );
-        const res = await http.post(
-          createUrl(gw),
-          signedBody(createFields('GHOST', { notify_url: receiver.url })),
-        );
-        expect(res.json?.['error_code']).toBe(code);
-        expect(typeof res.json?.['error_msg']).toBe('string');
-        expect(res.json?.['data']).toBeUndefined();
-        // The query that confirms the rejection finds the order instead.
-        const found = await query(gw, 'GHOST');
-        expect(found.res.json?.['total']).toBe(1);
-        expect(found.item).toMatchObject({
-          payout_cl_id: 'GHOST',
-          payout_id: gw.order('GHOST')?.payoutId,
-          status: 0,
-        });
-        expect(gw.record('GHOST').creates).toMatchObject([
-          { created: true, outcome: code, payoutId: gw.order('GHOST')?.payoutId },
-        ]);
-        clock.advance(3000);
-        expect((await query(gw, 'GHOST')).status).toBe(3);
-        const [callback] = await waitFor(() =>
-          receiver.received.length > 0 ? receiver.received : undefined,
-        );
-        expect(callback?.body).toMatchObject({ payout_cl_id: 'GHOST', status: 3 });
-        expect(verifySign(callback?.body ?? {}, MERCHANT.secret, 'md5')).toBe(true);
-        // Resubmitting after the "rejection" is a duplicate: still exactly one order.
-        const again = await http.post(createUrl(gw), signedBody(createFields('GHOST')));
-        expect(again.json?.['error_code']).toBe('0011');
-        expect(gw.record('GHOST').creates.filter((c) => c.created)).toHaveLength(1);
-      } finally {
-        await receiver.close();
-      }
+      const receiver = await sandbox.receiver();
+      const gw = await withScenario(
+        { create: { kind: 'reject-after-create', code } },
+        {
+          clock,
+          schedule: { mode: 'timed' }, // pending at 1 s, processing at 2 s, final at 3 s
+          callbacks: { attempts: 1, intervalMs: 0, timeoutMs: 1000 },
+        },
+      );
+      const res = await create(gw, 'GHOST', { notify_url: receiver.url });
+      expect(res.json?.['error_code']).toBe(code);
+      expect(typeof res.json?.['error_msg']).toBe('string');
+      expect(res.json?.['data']).toBeUndefined();
+      // The query that confirms the rejection finds the order instead.
+      const found = await query(gw, 'GHOST');
+      expect(found.res.json?.['total']).toBe(1);
+      expect(found.item).toMatchObject({
+        payout_cl_id: 'GHOST',
+        payout_id: gw.order('GHOST')?.payoutId,
+        status: 0,
+      });
+      expect(gw.record('GHOST').creates).toMatchObject([
+        { created: true, outcome: code, payoutId: gw.order('GHOST')?.payoutId },
+      ]);
+      clock.advance(3000);
+      expect((await query(gw, 'GHOST')).status).toBe(3);
+      const [callback] = await waitFor(() =>
+        receiver.received.length > 0 ? receiver.received : undefined,
+      );
+      expect(callback?.body).toMatchObject({ payout_cl_id: 'GHOST', status: 3 });
+      expect(verifySign(callback?.body ?? {}, MERCHANT.secret, 'md5')).toBe(true);
+      // Resubmitting after the "rejection" is a duplicate: still exactly one order.
+      const again = await create(gw, 'GHOST');
+      expect(again.json?.['error_code']).toBe('0011');
+      expect(gw.record('GHOST').creates.filter((c) => c.created)).toHaveLength(1);
     },
   );
 
@@ -211,12 +177,9 @@ describe('rules', () => {
   ];
 
   it('chooses the first rule that matches on prefix, exact amount or amount range', async () => {
-    gateway = await startSandboxGateway({ rules });
-    const gw = gateway;
+    const gw = await sandbox.start({ rules });
     const codeFor = async (clId: string, amount: string) =>
-      (await http.post(createUrl(gw), signedBody(createFields(clId, { amount })))).json?.[
-        'error_code'
-      ];
+      (await create(gw, clId, { amount })).json?.['error_code'];
     expect(await codeFor('A-1', '150000')).toBe('0018');
     expect(await codeFor('X-1', '150000')).toBe('0018');
     expect(await codeFor('A-2', '777')).toBe('0012');
@@ -226,8 +189,7 @@ describe('rules', () => {
   });
 
   it('uses the demo prefixes by default', async () => {
-    gateway = await startSandboxGateway({ schedule: { mode: 'on-query' } });
-    const gw = gateway;
+    const gw = await sandbox.start({ rules: undefined });
     const post = (clId: string) => http.post(createUrl(gw), signedBody(createFields(clId)), 300);
     expect((await post('DEMO-OK-1')).json?.['error_code']).toBe('0000');
     expect((await post('DEMO-5XX-1')).status).toBe(500);
@@ -249,7 +211,7 @@ describe('finalization', () => {
       { finalize: { kind: 'after-queries', queries: 2 }, outcome: 'failed' },
       { schedule: { mode: 'timed', pendingAfterMs: 0, processingAfterMs: 0, finalAfterMs: 0 } },
     );
-    await http.post(createUrl(gw), signedBody(createFields('AQ')));
+    await create(gw, 'AQ');
     await new Promise((r) => setTimeout(r, 20));
     expect((await query(gw, 'AQ')).status).toBe(2);
     expect((await query(gw, 'AQ')).status).toBe(2);
@@ -264,15 +226,10 @@ describe('finalization', () => {
       { finalize: { kind: 'after-ms', ms: 5000 }, outcome: 'cancelled' },
       {
         clock,
-        schedule: {
-          mode: 'timed',
-          pendingAfterMs: 1000,
-          processingAfterMs: 2000,
-          finalAfterMs: 3000,
-        },
+        schedule: { mode: 'timed' }, // pending at 1 s, processing at 2 s, final at 3 s
       },
     );
-    await http.post(createUrl(gw), signedBody(createFields('AMS')));
+    await create(gw, 'AMS');
     clock.advance(4999);
     expect((await query(gw, 'AMS')).status).toBe(2);
     clock.advance(1);
@@ -288,7 +245,7 @@ describe('finalization', () => {
         schedule: { mode: 'timed', pendingAfterMs: 10, processingAfterMs: 20, finalAfterMs: 30 },
       },
     );
-    await http.post(createUrl(gw), signedBody(createFields('STUCK')));
+    await create(gw, 'STUCK');
     clock.advance(86_400_000);
     expect((await query(gw, 'STUCK')).status).toBe(2);
     expect(clock.pending).toBe(0);
@@ -298,7 +255,7 @@ describe('finalization', () => {
 describe('query scenarios', () => {
   it('failFirst: the first N queries fail, then queries answer', async () => {
     const gw = await withScenario({ queries: { failFirst: 2, fault: 'http-503' } });
-    await http.post(createUrl(gw), signedBody(createFields('FF')));
+    await create(gw, 'FF');
     expect((await query(gw, 'FF')).res.status).toBe(503);
     expect((await query(gw, 'FF')).res.status).toBe(503);
     const ok = await query(gw, 'FF');
@@ -309,7 +266,7 @@ describe('query scenarios', () => {
 
   it('failEvery k: every k-th query fails, in both query forms', async () => {
     const gw = await withScenario({ queries: { failEvery: 3 } });
-    await http.post(createUrl(gw), signedBody(createFields('FE')));
+    await create(gw, 'FE');
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
       const url = i % 2 === 0 ? queryUrl(gw, 'FE') : `${gw.url}/gateway/api/v2/payouts/FE`;
@@ -321,7 +278,7 @@ describe('query scenarios', () => {
   it('hiddenForMs: queries do not see a new order for a while, in both forms', async () => {
     const clock = new ManualClock();
     const gw = await withScenario({ queries: { hiddenForMs: 2_000 } }, { clock });
-    await http.post(createUrl(gw), signedBody(createFields('HID')));
+    await create(gw, 'HID');
     const single = `${gw.url}/gateway/api/v2/payouts/HID`;
     expect((await query(gw, 'HID')).item).toBeUndefined();
     expect((await http.get(single, MERCHANT.authToken)).json?.['error_code']).toBe('0050');
@@ -332,7 +289,7 @@ describe('query scenarios', () => {
 
   it('a query can hang as well', async () => {
     const gw = await withScenario({ queries: { failFirst: 1, fault: 'hang' } });
-    await http.post(createUrl(gw), signedBody(createFields('QH')));
+    await create(gw, 'QH');
     const error = await http
       .get(queryUrl(gw, 'QH'), MERCHANT.authToken, 150)
       .catch((e: unknown) => e);
@@ -345,7 +302,7 @@ describe('query scenarios', () => {
       finalize: { kind: 'after-queries', queries: 0 },
       queries: { regression: { to: 'processing', queries: 1 } },
     });
-    await http.post(createUrl(gw), signedBody(createFields('REG')));
+    await create(gw, 'REG');
     const seen = [];
     for (let i = 0; i < 3; i++) seen.push((await query(gw, 'REG')).status);
     expect(seen).toEqual([3, 2, 3]);
@@ -353,7 +310,7 @@ describe('query scenarios', () => {
 
   it('amount mismatch: items report another amount, correctly signed', async () => {
     const gw = await withScenario({ queries: { amountDeltaCents: -100 } });
-    await http.post(createUrl(gw), signedBody(createFields('MM')));
+    await create(gw, 'MM');
     const { item } = await query(gw, 'MM');
     expect(item?.['amount']).toBe(49900);
     expect(verifySign(item ?? {}, MERCHANT.secret, 'md5')).toBe(true);
@@ -361,7 +318,7 @@ describe('query scenarios', () => {
 
   it('bad sign: items carry a sign that does not verify', async () => {
     const gw = await withScenario({ queries: { badSign: true } });
-    await http.post(createUrl(gw), signedBody(createFields('BS')));
+    await create(gw, 'BS');
     const { item } = await query(gw, 'BS');
     expect(item?.['sign']).toMatch(/^[0-9a-f]{32}$/);
     expect(verifySign(item ?? {}, MERCHANT.secret, 'md5')).toBe(false);

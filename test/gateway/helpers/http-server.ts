@@ -5,6 +5,11 @@ import {
   createServer,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Agent } from 'undici';
+import { afterEach } from 'vitest';
+import { createGatewayDispatcher } from '../../../src/gateway/client.js';
+import type { GatewayConfig } from '../../../src/gateway/config.js';
+import { testConfig } from './config.js';
 
 /** One request as the test server saw it. */
 export interface ReceivedRequest {
@@ -72,3 +77,36 @@ export function json(res: ServerResponse, value: unknown, status = 200): void {
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One test gateway at a time and the client's dispatcher for it: `serve()` closes the one before
+ * and starts another; whatever is open is closed after each test.
+ */
+export function testGatewayFixture() {
+  let current: { server: TestServer; dispatcher: Agent } | undefined;
+  const close = async (): Promise<void> => {
+    const open = current;
+    current = undefined;
+    await open?.dispatcher.destroy();
+    await open?.server.close();
+  };
+  afterEach(close);
+  return {
+    /** What the current gateway received. */
+    get received(): ReceivedRequest[] {
+      return current?.server.received ?? [];
+    },
+    close,
+    async serve(
+      handler: TestHandler,
+      env: Record<string, string> = {},
+    ): Promise<{ config: GatewayConfig; dispatcher: Agent }> {
+      await close();
+      const server = await startServer(handler);
+      const config = testConfig(server.baseUrl, env);
+      const dispatcher = createGatewayDispatcher(config);
+      current = { server, dispatcher };
+      return { config, dispatcher };
+    },
+  };
+}
