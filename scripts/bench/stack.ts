@@ -177,7 +177,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     cleanups.push(() => receiver.close());
 
     const sandbox = await startSandboxGateway({
-      merchants: [BENCH_MERCHANT],
+      merchant: BENCH_MERCHANT,
       schedule: { mode: 'timed', pendingAfterMs: 0, processingAfterMs: 0, finalAfterMs: 0 },
       callbacks: { attempts: 3, intervalMs: 200, timeoutMs: 5_000 },
       rules: benchRules(options.unknownQueries, options.callbackAfterMs),
