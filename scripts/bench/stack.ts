@@ -25,16 +25,12 @@ import { devServerSearchAttributeFlags } from '../../src/temporal/search-attribu
 import type { Logger } from '../../src/log.js';
 import { createPayoutWorker } from '../../src/worker/create-worker.js';
 import { waitForTemporal } from '../temporal-ready.js';
+import { harnessMerchant } from '../../src/sandbox/options.js';
 import { floorActivities } from './floor/activities.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export const BENCH_MERCHANT = {
-  platformId: 'PFBENCH',
-  secret: 'bench-signing-secret-T5wK9',
-  authToken: 'bench-query-token-R8pL3',
-  signMode: 'md5',
-} as const;
+export const BENCH_MERCHANT = harnessMerchant('PFBENCH', 'bench');
 export const PAYOUT_QUEUE = 'payouts-bench';
 export const FLOOR_QUEUE = 'bench-floors';
 const CALLBACK_PATH = '/callbacks/payout';

@@ -10,17 +10,13 @@ import { resolveTemporalBinary } from '../../src/temporal/provision.js';
 import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
 import { ManagedProcess } from './processes.js';
 import { waitForTemporal } from '../temporal-ready.js';
+import { harnessMerchant } from '../../src/sandbox/options.js';
 import { soakRules } from './scenarios.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The merchant of every soak payout: the sandbox's test credentials, not real ones. */
-export const SOAK_MERCHANT = {
-  platformId: 'PFSOAK1',
-  secret: 'soak-signing-secret-V3nQ8',
-  authToken: 'soak-query-token-K2mD5',
-  signMode: 'md5',
-} as const;
+export const SOAK_MERCHANT = harnessMerchant('PFSOAK1', 'soak');
 export const SOAK_TASK_QUEUE = 'payouts-soak';
 
 /** Everything a soak run talks to: real processes, and the sandbox gateway in this process. */

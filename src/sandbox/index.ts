@@ -1,6 +1,11 @@
 /** The sandbox payout gateway: see src/sandbox/README.md. */
 export { startSandboxGateway, type SandboxGateway } from './server.js';
-export { DEFAULT_MERCHANT, type SandboxMerchant, type SandboxOptions } from './options.js';
+export {
+  DEFAULT_MERCHANT,
+  harnessMerchant,
+  type SandboxMerchant,
+  type SandboxOptions,
+} from './options.js';
 export type { SandboxClock } from './clock.js';
 export type { SandboxLogger } from './logger.js';
 export { DEMO_RULE_INPUTS } from './demo-rules.js';

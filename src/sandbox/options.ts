@@ -14,6 +14,19 @@ export const DEFAULT_MERCHANT = {
   signMode: 'md5',
 } as const satisfies SandboxMerchant;
 
+/**
+ * A merchant of its own for one harness (`tag`: e2e, soak, bench), so runs of different
+ * harnesses never mix credentials; test credentials, MD5 signs.
+ */
+export function harnessMerchant(platformId: string, tag: string): SandboxMerchant {
+  return {
+    platformId,
+    secret: `${tag}-signing-secret-${platformId}`,
+    authToken: `${tag}-query-token-${platformId}`,
+    signMode: 'md5',
+  };
+}
+
 /** The merchant the sandbox serves: its signing secret, query token and sign mode. */
 export interface SandboxMerchant {
   readonly platformId: string;

@@ -2,19 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parsePayloadCodecConfig } from '../../src/codec/index.js';
-import { ConfigError } from '../../src/errors.js';
+import { configErrorOf } from '../support/config-error.js';
 import { newKey } from './support.js';
 
 /** The ConfigError a bad environment throws. */
-function configError(env: Record<string, string | undefined>, readFile?: (p: string) => string) {
-  try {
-    parsePayloadCodecConfig(env, readFile ? { readFile } : {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: Record<string, string | undefined>, readFile?: (p: string) => string) =>
+  configErrorOf(() => parsePayloadCodecConfig(env, readFile ? { readFile } : {}));
 
 const k1 = newKey();
 const k2 = newKey();

@@ -36,18 +36,14 @@ import { payoutWorkflowId } from '../../workflows/api.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import { parsePayoutPolicy } from '../../workflows/policy.js';
 import { createMemoryLogger } from '../support/logger.js';
+import { harnessMerchant } from '../../src/sandbox/options.js';
 import { startDevServerEnv } from '../support/temporal.js';
 
 /**
  * The merchant of every e2e payout. The secret and token are distinctive so a test can search a
  * workflow history for them; they are the sandbox's test credentials, not real ones.
  */
-export const E2E_MERCHANT = {
-  platformId: 'PFE2E01',
-  secret: 'e2e-signing-secret-Q7rX2vLw9K',
-  authToken: 'e2e-query-token-M4nB8cZt1P',
-  signMode: 'md5',
-} as const;
+export const E2E_MERCHANT = harnessMerchant('PFE2E01', 'e2e');
 
 /** Path of the callback endpoint behind `notify_url`. */
 export const CALLBACK_PATH = '/callbacks/payout';

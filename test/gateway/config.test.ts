@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { type ConfigError } from '../../src/errors.js';
 import { GATEWAY_CONFIG_KEYS } from '../../src/gateway/config-keys.js';
+import { configErrorOf } from '../support/config-error.js';
 import {
   describeGatewayConfig,
   gatewayCallDeadlineMs,
@@ -18,15 +19,8 @@ const MINIMAL = {
 };
 
 /** The ConfigError a bad environment throws. */
-function configError(env: Record<string, string | undefined>, readFile?: (p: string) => string) {
-  try {
-    parseGatewayConfig(env, readFile ? { readFile } : {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: Record<string, string | undefined>, readFile?: (p: string) => string) =>
+  configErrorOf(() => parseGatewayConfig(env, readFile ? { readFile } : {}));
 
 const fieldsOf = (error: ConfigError) => error.issues.map((i) => i.field);
 

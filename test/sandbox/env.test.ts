@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { configErrorOf } from '../support/config-error.js';
 import { parseSandboxEnv } from '../../src/sandbox/env.js';
 
-function issuesOf(env: Record<string, string>): ConfigError {
-  try {
-    parseSandboxEnv(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const issuesOf = (env: Record<string, string>) => configErrorOf(() => parseSandboxEnv(env));
 
 describe('parseSandboxEnv', () => {
   it('defaults to the docs test merchant on 127.0.0.1:8787 with a timed schedule', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/errors.js';
+import { configErrorOf } from '../support/config-error.js';
 import {
   connectionOptions,
   parseTemporalConnectionConfig,
@@ -16,15 +16,8 @@ const readFile = (path: string): Buffer => {
   return Buffer.from(content);
 };
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    parseTemporalConnectionConfig(env, readFile);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: Record<string, string>) =>
+  configErrorOf(() => parseTemporalConnectionConfig(env, readFile));
 
 describe('parseTemporalConnectionConfig', () => {
   it('defaults to a local dev server without TLS', () => {
