@@ -7,12 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { parseCallbackServerConfig } from './callback/config.js';
 import { createTemporalDelivery } from './callback/deliver.js';
 import { startCallbackReceiver } from './callback/receiver.js';
-import {
-  describePayloadCodecConfig,
-  parsePayloadCodecConfig,
-  payoutDataConverter,
-  PLAINTEXT_WARNING,
-} from './codec/index.js';
+import { describePayloadCodecConfig, processPayloadCodec } from './codec/index.js';
 import { createGatewayClient } from './gateway/client.js';
 import { parseGatewayConfig } from './gateway/config.js';
 import { createProcessLogger, parseLogFormat } from './log.js';
@@ -27,14 +22,15 @@ async function main(): Promise<void> {
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const serverConfig = parseCallbackServerConfig(process.env);
   // Its signals carry the gateway's news of a payout: encrypted like everything else.
-  const codecConfig = parsePayloadCodecConfig(process.env);
-  if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
+  const { config: codecConfig, dataConverter } = processPayloadCodec(process.env, (m) =>
+    log.warn(m),
+  );
 
   const connection = await Connection.connect(connectionOptions(temporalConfig));
   const client = new Client({
     connection,
     namespace: temporalConfig.namespace,
-    dataConverter: payoutDataConverter(codecConfig),
+    dataConverter,
   });
   const gateway = createGatewayClient({ config: gatewayConfig });
   const receiver = await startCallbackReceiver(

@@ -9,12 +9,7 @@
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import {
-  describePayloadCodecConfig,
-  parsePayloadCodecConfig,
-  payoutDataConverter,
-  PLAINTEXT_WARNING,
-} from './codec/index.js';
+import { describePayloadCodecConfig, processPayloadCodec } from './codec/index.js';
 import { createGatewayClient, createGatewayDispatcher } from './gateway/client.js';
 import { describeGatewayConfig, parseGatewayConfig } from './gateway/config.js';
 import { checkGatewayCredentials } from './gateway/credential-check.js';
@@ -33,9 +28,10 @@ async function main(): Promise<void> {
   const workerConfig = parseWorkerConfig(process.env);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
-  const codecConfig = parsePayloadCodecConfig(process.env);
+  const { config: codecConfig, dataConverter } = processPayloadCodec(process.env, (m) =>
+    log.warn(m),
+  );
   const reconcileConfig = parseReconcileConfig(process.env);
-  if (codecConfig.mode === 'off') log.warn(PLAINTEXT_WARNING);
   try {
     Runtime.install({
       ...workerTelemetry(workerConfig),
@@ -61,7 +57,7 @@ async function main(): Promise<void> {
         namespace: temporalConfig.namespace,
         taskQueue: temporalConfig.taskQueue,
         gateway,
-        dataConverter: payoutDataConverter(codecConfig),
+        dataConverter,
         // Explicit, not the SDK's heap-derived default: memory stays bounded however many wait.
         overrides: { maxCachedWorkflows: workerConfig.maxCachedWorkflows },
       });
@@ -69,7 +65,7 @@ async function main(): Promise<void> {
         const client = new Client({
           connection,
           namespace: temporalConfig.namespace,
-          dataConverter: payoutDataConverter(codecConfig),
+          dataConverter,
         });
         const created = await ensureReconciliationSchedule(client, {
           platformId: gatewayConfig.platformId,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { AesGcmPayloadCodec } from './codec.js';
-import type { PayloadCodecConfig } from './config.js';
+import { parsePayloadCodecConfig, type PayloadCodecConfig } from './config.js';
 
 /**
  * The module of the product's failure converter, for bundles built ahead of the worker: the
@@ -31,3 +31,17 @@ export function payoutDataConverter(config: PayloadCodecConfig): DataConverter {
 /** Says, for a startup log, that payloads will be stored readable. */
 export const PLAINTEXT_WARNING =
   'PAYLOAD_CODEC=off: recipient names and account numbers are stored in plaintext in Temporal';
+
+/**
+ * A process's codec from its env: the config (for its start-up line, see
+ * `describePayloadCodecConfig`) and the data converter, with {@link PLAINTEXT_WARNING} said
+ * through `warn` when payloads will be stored readable.
+ */
+export function processPayloadCodec(
+  env: Readonly<Record<string, string | undefined>>,
+  warn: (message: string) => void,
+): { config: PayloadCodecConfig; dataConverter: DataConverter } {
+  const config = parsePayloadCodecConfig(env);
+  if (config.mode === 'off') warn(PLAINTEXT_WARNING);
+  return { config, dataConverter: payoutDataConverter(config) };
+}

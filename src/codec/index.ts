@@ -9,5 +9,5 @@ export {
   type PayloadCodecConfigDeps,
   type PayloadKeyRing,
 } from './config.js';
-export { payoutDataConverter, PLAINTEXT_WARNING } from './data-converter.js';
+export { payoutDataConverter, PLAINTEXT_WARNING, processPayloadCodec } from './data-converter.js';
 export { PayloadCodecError } from './errors.js';
