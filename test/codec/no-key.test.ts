@@ -79,7 +79,7 @@ describe('without a payload key', () => {
     for (const env of envs) {
       const { code, stderr } = await run('src/cli/payout.ts', env, { args: ['list'] });
       expect(code, JSON.stringify(env)).toBe(1);
-      expect(stderr).toMatch(/^ConfigError: /);
+      expect(stderr).toMatch(/^payout: ConfigError: /);
       expect(stderr).toMatch(REFUSAL);
     }
   });
