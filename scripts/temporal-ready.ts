@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeFlags } from '../src/temporal/search-attributes-setup.js';
 
 /**
  * Waits until the Temporal frontend at `address` answers, at most 60 s, while `alive()` says its
@@ -26,4 +27,25 @@ export async function waitForTemporal(
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
+}
+
+/**
+ * The arguments of a headless `temporal server start-dev` on 127.0.0.1:`port` with its SQLite
+ * file `dbFile`, quiet but for errors, the payout search attributes registered.
+ */
+export function headlessDevServerArgs(port: number, dbFile: string): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    'error',
+    ...devServerSearchAttributeFlags(),
+  ];
 }

@@ -21,10 +21,9 @@ import type { RuleInput } from '../../src/sandbox/scenario.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { freePort } from '../../src/stack/wait.js';
 import { resolveTemporalBinary } from '../../src/temporal/provision.js';
-import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
 import type { Logger } from '../../src/log.js';
 import { createPayoutWorker } from '../../src/worker/create-worker.js';
-import { waitForTemporal } from '../temporal-ready.js';
+import { headlessDevServerArgs, waitForTemporal } from '../temporal-ready.js';
 import { harnessMerchant } from '../../src/sandbox/options.js';
 import { floorActivities } from './floor/activities.js';
 
@@ -239,21 +238,7 @@ function spawnServer(
 ): ChildProcess {
   const child = spawn(
     cli,
-    [
-      'server',
-      'start-dev',
-      '--headless',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--db-filename',
-      dbFile,
-      '--log-level',
-      'error',
-      ...devServerSearchAttributeFlags(),
-      ...pragmas.flatMap((p) => ['--sqlite-pragma', p]),
-    ],
+    [...headlessDevServerArgs(port, dbFile), ...pragmas.flatMap((p) => ['--sqlite-pragma', p])],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   return child;

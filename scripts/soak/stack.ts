@@ -7,9 +7,8 @@ import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/in
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
 import { freePort } from '../../src/stack/wait.js';
 import { resolveTemporalBinary } from '../../src/temporal/provision.js';
-import { devServerSearchAttributeFlags } from '../../src/temporal/search-attributes-setup.js';
 import { ManagedProcess } from './processes.js';
-import { waitForTemporal } from '../temporal-ready.js';
+import { headlessDevServerArgs, waitForTemporal } from '../temporal-ready.js';
 import { harnessMerchant } from '../../src/sandbox/options.js';
 import { soakRules } from './scenarios.js';
 
@@ -52,20 +51,7 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
     const temporal = new ManagedProcess(
       'temporal',
       cli.path,
-      [
-        'server',
-        'start-dev',
-        '--headless',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--db-filename',
-        join(dir, 'temporal.sqlite'),
-        '--log-level',
-        'error',
-        ...devServerSearchAttributeFlags(),
-      ],
+      headlessDevServerArgs(temporalPort, join(dir, 'temporal.sqlite')),
       process.env,
       root,
       join(dir, 'temporal.log'),

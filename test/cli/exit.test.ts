@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/amount.js';
 import { TemporalUnreachableError } from '../../src/cli/connect.js';
 import { ExitCode, report } from '../../src/cli/exit.js';
-import {
-  DecisionRejectedError,
-  PayoutNotFoundError,
-  PayoutWaitTimeoutError,
-} from '../../src/client/errors.js';
+import * as client from '../../src/client/errors.js';
 import { ConfigError } from '../../src/errors.js';
 
 describe('exit codes', () => {
@@ -15,11 +11,11 @@ describe('exit codes', () => {
       code: ExitCode.Usage,
       message: '--limit: a whole number',
     });
-    expect(report(new PayoutNotFoundError('O-1'))).toEqual({
+    expect(report(new client.PayoutNotFoundError('O-1'))).toEqual({
       code: 3,
       message: 'No payout for merchant order O-1',
     });
-    expect(report(new PayoutWaitTimeoutError('O-1', 10)).code).toBe(1);
+    expect(report(new client.PayoutWaitTimeoutError('O-1', 10)).code).toBe(1);
     expect(report(new ConfigError([{ field: 'TEMPORAL_ADDRESS', rule: 'host:port' }])).code).toBe(
       1,
     );
@@ -42,7 +38,7 @@ describe('exit codes', () => {
 
   it('a refused decision names the payout and the rule once', () => {
     const { code, message } = report(
-      new DecisionRejectedError(
+      new client.DecisionRejectedError(
         'O-1',
         'contradicts-gateway',
         'contradicts-gateway: the gateway last reported success; add override',
@@ -54,7 +50,8 @@ describe('exit codes', () => {
     );
     expect(message).not.toMatch(/\b([a-z][\w-]*)\W+\1\b/i);
     expect(
-      report(new DecisionRejectedError('O-2', 'payout-final', 'payout-final: final')).message,
+      report(new client.DecisionRejectedError('O-2', 'payout-final', 'payout-final: final'))
+        .message,
     ).toBe('refused (O-2): payout-final: final');
   });
 });

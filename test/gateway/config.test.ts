@@ -24,6 +24,24 @@ const configError = (env: Record<string, string | undefined>, readFile?: (p: str
 
 const fieldsOf = (error: ConfigError) => error.issues.map((i) => i.field);
 
+/** Every key wrong, with values that must never be printed. */
+const LEAKY_ENV = {
+  GATEWAY_BASE_URL: 'ftp://user:leakedpw@gw.example.com',
+  GATEWAY_PLATFORM_ID: 'PF00002LONG',
+  GATEWAY_SECRET: 'leaked-secret\u0001x',
+  GATEWAY_AUTH_TOKEN: 'leaked token\n',
+  GATEWAY_SIGN_MODE: 'sha1',
+  GATEWAY_QUERY_FORM: 'both',
+  GATEWAY_PAYOUTS_PATH: 'no-slash?x=1',
+  GATEWAY_NOTIFY_URL: 'not a url',
+  GATEWAY_ALLOW_HTTP: 'yes',
+  GATEWAY_CONNECT_TIMEOUT_MS: '0',
+  GATEWAY_HEADERS_TIMEOUT_MS: '60001',
+  GATEWAY_BODY_TIMEOUT_MS: '1.5',
+  GATEWAY_AMOUNT_FORMAT: 'integer',
+  GATEWAY_REQUEST_TIME_FORMAT: 'iso',
+};
+
 describe('parseGatewayConfig', () => {
   it('fills every default', () => {
     expect(parseGatewayConfig(MINIMAL)).toEqual({
@@ -74,22 +92,7 @@ describe('parseGatewayConfig', () => {
   });
 
   it('names every bad key in one error, and never prints a value', () => {
-    const error = configError({
-      GATEWAY_BASE_URL: 'ftp://user:leakedpw@gw.example.com',
-      GATEWAY_PLATFORM_ID: 'PF00002LONG',
-      GATEWAY_SECRET: 'leaked-secret\u0001x',
-      GATEWAY_AUTH_TOKEN: 'leaked token\n',
-      GATEWAY_SIGN_MODE: 'sha1',
-      GATEWAY_QUERY_FORM: 'both',
-      GATEWAY_PAYOUTS_PATH: 'no-slash?x=1',
-      GATEWAY_NOTIFY_URL: 'not a url',
-      GATEWAY_ALLOW_HTTP: 'yes',
-      GATEWAY_CONNECT_TIMEOUT_MS: '0',
-      GATEWAY_HEADERS_TIMEOUT_MS: '60001',
-      GATEWAY_BODY_TIMEOUT_MS: '1.5',
-      GATEWAY_AMOUNT_FORMAT: 'integer',
-      GATEWAY_REQUEST_TIME_FORMAT: 'iso',
-    });
+    const error = configError(LEAKY_ENV);
     const everyKey = GATEWAY_CONFIG_KEYS.map((k) => k.key).filter((k) => !k.endsWith('_FILE'));
     expect(new Set(fieldsOf(error))).toEqual(new Set(everyKey));
     for (const key of everyKey) expect(error.message).toContain(key);

@@ -19,6 +19,14 @@ const readFile = (path: string): Buffer => {
 const configError = (env: Record<string, string>) =>
   configErrorOf(() => parseTemporalConnectionConfig(env, readFile));
 
+/** Every key wrong, with values that must never be printed. */
+const LEAKY_ENV = {
+  TEMPORAL_ADDRESS: 'http://secret-host/',
+  TEMPORAL_TLS: 'yes',
+  TEMPORAL_TLS_CERT_PATH: '/certs/client.pem',
+  TEMPORAL_API_KEY: 'super-secret-key',
+};
+
 describe('parseTemporalConnectionConfig', () => {
   it('defaults to a local dev server without TLS', () => {
     const config = parseTemporalConnectionConfig({}, readFile);
@@ -63,12 +71,7 @@ describe('parseTemporalConnectionConfig', () => {
   });
 
   it('names every bad key and never prints a value', () => {
-    const error = configError({
-      TEMPORAL_ADDRESS: 'http://secret-host/',
-      TEMPORAL_TLS: 'yes',
-      TEMPORAL_TLS_CERT_PATH: '/certs/client.pem',
-      TEMPORAL_API_KEY: 'super-secret-key',
-    });
+    const error = configError(LEAKY_ENV);
     expect(error.code).toBe('ERR_CONFIG');
     expect(error.message).toContain('TEMPORAL_ADDRESS');
     expect(error.message).toContain('TEMPORAL_TLS');
