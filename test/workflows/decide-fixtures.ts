@@ -148,6 +148,14 @@ export class Payout {
   checked(outcome: QueryOutcome): this {
     return this.tick().answered(outcome);
   }
+  /** Answers every scheduled check with "not found" while the payout is CONFIRMING. */
+  notFoundWhileConfirming(): this {
+    loop(
+      () => this.state.status === 'CONFIRMING',
+      () => this.checked(notFound()),
+    );
+    return this;
+  }
   answered(outcome: QueryOutcome): this {
     return this.feed({ type: 'query-outcome', outcome });
   }
@@ -182,10 +190,5 @@ export const confirming = () => new Payout().started().submitted(accepted());
 
 /** A payout in NEEDS_REVIEW because the order stayed not found after an unknown create. */
 export function lostAfterUnknown(policy?: PayoutPolicy): Payout {
-  const p = new Payout(policy).started().submitted(unknown());
-  loop(
-    () => p.state.status === 'CONFIRMING',
-    () => p.checked(notFound()),
-  );
-  return p;
+  return new Payout(policy).started().submitted(unknown()).notFoundWhileConfirming();
 }

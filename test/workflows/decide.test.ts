@@ -145,10 +145,7 @@ describe('decide: resubmit only when no order can exist', () => {
 
   it('is refused once a create was accepted, even if no query ever found the order', () => {
     const p = confirming();
-    loop(
-      () => p.state.status === 'CONFIRMING',
-      () => p.checked(notFound()),
-    );
+    p.notFoundWhileConfirming();
     expect(p.state.review.escalation?.reason).toBe('not-found-after-accepted-submit');
     p.decision(resubmit);
     expect(p.refused?.rule).toBe('resubmit-create-accepted');
@@ -157,10 +154,7 @@ describe('decide: resubmit only when no order can exist', () => {
 
   it('is refused once a signed callback reported the order', () => {
     const p = new Payout().started().submitted(unknown()).callback(notification('processing'));
-    loop(
-      () => p.state.status === 'CONFIRMING',
-      () => p.checked(notFound()),
-    );
+    p.notFoundWhileConfirming();
     expect(p.state.status).toBe('NEEDS_REVIEW');
     p.decision(resubmit);
     expect(p.refused?.rule).toMatch(/^resubmit-(order-seen|payout-id-known)$/);
@@ -171,10 +165,7 @@ describe('decide: resubmit only when no order can exist', () => {
       .started()
       .submitted(unknown())
       .checked(found('pending', { payoutId: 'P2' }));
-    loop(
-      () => p.state.status === 'CONFIRMING',
-      () => p.checked(notFound()),
-    );
+    p.notFoundWhileConfirming();
     expect(p.state.review.escalation?.reason).toBe('order-not-found-any-more');
     p.decision(resubmit);
     expect(p.refused?.rule).toBe('resubmit-payout-id-known');
@@ -431,10 +422,7 @@ describe('decide: operator decisions checked against the evidence', () => {
   it('keep-waiting escalates again when its deadline passes', () => {
     const p = lostAfterUnknown();
     p.decision({ action: 'keep-waiting', ...OPERATOR, for: '1h' });
-    loop(
-      () => p.state.status === 'CONFIRMING',
-      () => p.checked(notFound()),
-    );
+    p.notFoundWhileConfirming();
     expect(p.state.review.escalation?.reason).toBe('waiting-deadline-passed');
     expect(p.now - T0).toBeLessThan(2 * HOUR);
   });
@@ -478,10 +466,7 @@ describe('decide: operator decisions checked against the evidence', () => {
 describe('decide: four-eyes above the configured amount', () => {
   const big = () => {
     const p = new Payout(policyWith({ fourEyesAboveCents: 10_000 })).started().submitted(unknown());
-    loop(
-      () => p.state.status === 'CONFIRMING',
-      () => p.checked(notFound()),
-    );
+    p.notFoundWhileConfirming();
     return p;
   };
 

@@ -7,40 +7,41 @@ import { describe, expect, it } from 'vitest';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const quiet = { logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } };
 
-/** Lints `source` as if it were a file in workflows/ (syntax rules only: no type info needed). */
-async function lintAsWorkflow(source: string): Promise<string[]> {
+/** Lints `lines` as if they were a file in workflows/ (syntax rules only: no type info needed). */
+async function lintAsWorkflow(...lines: string[]): Promise<string[]> {
   const eslint = new ESLint({
     cwd: projectRoot,
     overrideConfig: [{ files: ['**/*.ts'], ...tseslint.configs.disableTypeChecked }],
   });
-  const [result] = await eslint.lintText(source, { filePath: `${projectRoot}workflows/probe.ts` });
+  const [result] = await eslint.lintText(lines.join('\n'), {
+    filePath: `${projectRoot}workflows/probe.ts`,
+  });
   return (result?.messages ?? []).map((m) => `${m.line}: ${m.message}`);
 }
 
 describe('the workflow fence', () => {
-  it('lint forbids Node built-ins, undici and runtime imports from src/ and activities/', async () => {
-    const messages = await lintAsWorkflow(
-      [
+  it.each([
+    {
+      rule: 'forbids Node built-ins, undici and runtime imports from src/ and activities/',
+      lines: [
         "import { request } from 'undici';",
         "import fs from 'node:fs';",
         "import { createHash } from 'crypto';",
         "import { sign } from '../src/gateway/sign.js';",
         "import { createActivities } from '../activities/index.js';",
         'export const used = [request, fs, createHash, sign, createActivities];',
-      ].join('\n'),
-    );
-    expect(messages).toEqual([
-      expect.stringMatching(/^1: .*Workflows may not do I\/O/),
-      expect.stringMatching(/^2: .*Node built-ins/),
-      expect.stringMatching(/^3: .*Node built-ins/),
-      expect.stringMatching(/^4: .*only types from src/),
-      expect.stringMatching(/^5: .*only activity types/),
-    ]);
-  });
-
-  it('lint allows the vocabulary, type imports from src/ and activities/, and the workflow SDK', async () => {
-    const messages = await lintAsWorkflow(
-      [
+      ],
+      messages: [
+        /^1: .*Workflows may not do I\/O/,
+        /^2: .*Node built-ins/,
+        /^3: .*Node built-ins/,
+        /^4: .*only types from src/,
+        /^5: .*only activity types/,
+      ],
+    },
+    {
+      rule: 'allows the vocabulary, type imports from src/ and activities/, and the workflow SDK',
+      lines: [
         "import { finalOutcome, type SubmitOutcome } from '../vocabulary/gateway.js';",
         "import type { GatewayConfig } from '../src/gateway/config.js';",
         "import type { PayoutActivities } from '../activities/types.js';",
@@ -48,9 +49,13 @@ describe('the workflow fence', () => {
         'export const acts = proxyActivities<PayoutActivities>({ startToCloseTimeout: 1000 });',
         'export type Outcome = SubmitOutcome | GatewayConfig;',
         'export const final = finalOutcome;',
-      ].join('\n'),
+      ],
+      messages: [],
+    },
+  ])('lint $rule', async ({ lines, messages }) => {
+    expect(await lintAsWorkflow(...lines)).toEqual(
+      messages.map((m) => expect.stringMatching(m) as unknown),
     );
-    expect(messages).toEqual([]);
   });
 
   it('the payout workflows bundle for the deterministic sandbox, without zod', async () => {
