@@ -26,7 +26,7 @@ export function currentActivityMeter(): MetricMeter {
  * when the client threw. A request refused before sending (ValidationError) is not a call.
  */
 export async function timeGatewayCall<T extends { readonly kind: string }>(
-  meter: MetricMeter,
+  meter: () => MetricMeter,
   operation: GatewayOperation,
   call: () => Promise<T>,
 ): Promise<T> {
@@ -40,15 +40,19 @@ export async function timeGatewayCall<T extends { readonly kind: string }>(
     if (error instanceof ValidationError) outcome = '';
     throw error;
   } finally {
-    if (outcome !== '') {
-      meter
-        .createHistogram(
-          PAYOUT_METRICS.gatewayCalls.name,
-          'float',
-          's',
-          PAYOUT_METRICS.gatewayCalls.help,
-        )
-        .record((performance.now() - started) / 1000, { operation, outcome });
+    try {
+      if (outcome !== '') {
+        meter()
+          .createHistogram(
+            PAYOUT_METRICS.gatewayCalls.name,
+            'float',
+            's',
+            PAYOUT_METRICS.gatewayCalls.help,
+          )
+          .record((performance.now() - started) / 1000, { operation, outcome });
+      }
+    } catch {
+      // A metric must never turn a known create outcome into an activity failure.
     }
   }
 }
@@ -64,15 +68,15 @@ export function meteredGateway<
   const define = (name: string, value: unknown) =>
     Object.defineProperty(metered, name, { value, enumerable: true });
   define('submitPayout', (request: Parameters<G['submitPayout']>[0]) =>
-    timeGatewayCall(meter(), 'create', () => gateway.submitPayout(request)),
+    timeGatewayCall(meter, 'create', () => gateway.submitPayout(request)),
   );
   define('queryPayout', (input: Parameters<G['queryPayout']>[0]) =>
-    timeGatewayCall(meter(), 'query', () => gateway.queryPayout(input)),
+    timeGatewayCall(meter, 'query', () => gateway.queryPayout(input)),
   );
   const list = gateway.listPayouts;
   if (list !== undefined) {
     define('listPayouts', (input: Parameters<NonNullable<G['listPayouts']>>[0]) =>
-      timeGatewayCall(meter(), 'list', () => list.call(gateway, input)),
+      timeGatewayCall(meter, 'list', () => list.call(gateway, input)),
     );
   }
   return metered;

@@ -84,7 +84,7 @@ function crossKeyIssues(env: Readonly<Record<string, string | undefined>>): Fiel
       rule: 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH go together',
     });
   }
-  if ((cert || present(env['TEMPORAL_API_KEY'])) && env['TEMPORAL_TLS'] === 'false') {
+  if ((cert || present(env['TEMPORAL_API_KEY'])) && env['TEMPORAL_TLS']?.trim() === 'false') {
     issues.push({
       field: 'TEMPORAL_TLS',
       rule: 'cannot be false with a client certificate or an API key',

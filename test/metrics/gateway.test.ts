@@ -72,6 +72,23 @@ describe('meteredGateway', () => {
     expect(meter.records[0]!.value).toBeLessThan(5);
   });
 
+  it('a failing meter never changes what the create answered', async () => {
+    const gateway: ReconcilingGateway = {
+      platformId: 'PF0002',
+      queryPayout: () => Promise.resolve({ kind: 'not-found' }),
+      submitPayout: () => Promise.resolve({ kind: 'rejected', code: '0012', message: 'no' }),
+      listPayouts: () => Promise.reject(new Error('unused')),
+    };
+    const broken = () => {
+      throw new Error('no activity context');
+    };
+    await expect(meteredGateway(gateway, broken).submitPayout(request)).resolves.toEqual({
+      kind: 'rejected',
+      code: '0012',
+      message: 'no',
+    });
+  });
+
   it('does not count a create refused before sending: nothing reached the gateway', async () => {
     const meter = recordingMeter();
     const gateway: PayoutGateway = {

@@ -80,6 +80,13 @@ describe('parseTemporalConnectionConfig', () => {
     expect(error.message).not.toContain('super-secret-key');
   });
 
+  it('refuses TLS off with an API key however the value is padded', () => {
+    for (const tls of ['false', ' false', 'false\n']) {
+      const error = configError({ TEMPORAL_API_KEY: 'k-1', TEMPORAL_TLS: tls });
+      expect(error.issues.map((i) => i.field)).toEqual(['TEMPORAL_TLS']);
+    }
+  });
+
   it('names a key whose file cannot be read', () => {
     const error = configError({
       TEMPORAL_TLS_CERT_PATH: '/missing.pem',
