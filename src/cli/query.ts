@@ -2,7 +2,12 @@
  * Temporal visibility queries, built from validated values only. Every value goes through
  * {@link quote}, so no text from the command line is ever spliced into the query raw.
  */
-import { PayoutEscalationKey, PayoutStatusKey, PlatformIdKey } from '../../workflows/api.js';
+import {
+  PAYOUT_WORKFLOW_TYPE,
+  PayoutEscalationKey,
+  PayoutStatusKey,
+  PlatformIdKey,
+} from '../../workflows/api.js';
 import type { ListFilters } from './args.js';
 
 /**
@@ -17,7 +22,13 @@ export function quote(value: string): string {
 
 /** The merchant's payouts and disputes: everything with a `PayoutStatus`. */
 export function merchantQuery(platformId: string): string {
-  return `${PlatformIdKey.name} = ${quote(platformId)} AND ${PayoutStatusKey.name} IS NOT NULL`;
+  // A run continued as new keeps its last PayoutStatus; only the latest run is the payout.
+  return `${PlatformIdKey.name} = ${quote(platformId)} AND ${PayoutStatusKey.name} IS NOT NULL AND ExecutionStatus != "ContinuedAsNew"`;
+}
+
+/** The merchant's payouts only, without their disputes (which carry a PayoutStatus too). */
+export function payoutsQuery(platformId: string): string {
+  return `${merchantQuery(platformId)} AND WorkflowType = ${quote(PAYOUT_WORKFLOW_TYPE)}`;
 }
 
 /**
@@ -39,7 +50,7 @@ export function listQuery(platformId: string, filters: ListFilters, now: Date): 
 
 /** One `PayoutStatus` value among the merchant's payouts (for counting). */
 export function statusCountQuery(platformId: string, status: string): string {
-  return `${merchantQuery(platformId)} AND ${PayoutStatusKey.name} = ${quote(status)}`;
+  return `${payoutsQuery(platformId)} AND ${PayoutStatusKey.name} = ${quote(status)}`;
 }
 
 /** One escalation reason among the merchant's payouts waiting for a person (for counting). */

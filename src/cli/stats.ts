@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { ESCALATION_REASONS, PAYOUT_STATUSES } from './flags.js';
 import { table } from './output.js';
-import { merchantQuery, reasonCountQuery, statusCountQuery } from './query.js';
+import { payoutsQuery, reasonCountQuery, statusCountQuery } from './query.js';
 
 /** The counts; `--json` prints this as it is. */
 export interface PayoutStats {
@@ -22,7 +22,7 @@ export interface PayoutStats {
 export async function payoutStats(client: Client, platformId: string): Promise<PayoutStats> {
   const count = async (query: string) => (await client.workflow.count(query)).count;
   const [total, statuses, reasons] = await Promise.all([
-    count(merchantQuery(platformId)),
+    count(payoutsQuery(platformId)),
     Promise.all(PAYOUT_STATUSES.map((s) => count(statusCountQuery(platformId, s)))),
     Promise.all(ESCALATION_REASONS.map((r) => count(reasonCountQuery(platformId, r)))),
   ]);

@@ -6,8 +6,9 @@ const NOW = new Date('2026-12-02T12:00:00.000Z');
 
 describe('visibility queries', () => {
   it('lists the merchant payouts, filters joined with AND', () => {
+    // The latest run only: one continued as new keeps its last PayoutStatus.
     expect(listQuery('PF0002', { limit: 50 }, NOW)).toBe(
-      'PlatformId = "PF0002" AND PayoutStatus IS NOT NULL',
+      'PlatformId = "PF0002" AND PayoutStatus IS NOT NULL AND ExecutionStatus != "ContinuedAsNew"',
     );
     expect(
       listQuery(
@@ -21,17 +22,18 @@ describe('visibility queries', () => {
         NOW,
       ),
     ).toBe(
-      'PlatformId = "PF0002" AND PayoutStatus IS NOT NULL AND PayoutStatus = "NEEDS_REVIEW"' +
+      'PlatformId = "PF0002" AND PayoutStatus IS NOT NULL AND ExecutionStatus != "ContinuedAsNew"' +
+        ' AND PayoutStatus = "NEEDS_REVIEW"' +
         ' AND PayoutEscalation = "max-pending-exceeded" AND StartTime < "2026-12-02T11:00:00.000Z"',
     );
   });
 
-  it('counts one status, or one reason among NEEDS_REVIEW', () => {
-    expect(statusCountQuery('P1', 'FAILED')).toBe(
-      'PlatformId = "P1" AND PayoutStatus IS NOT NULL AND PayoutStatus = "FAILED"',
-    );
+  it('counts one status, or one reason among NEEDS_REVIEW, of payouts (not their disputes)', () => {
+    const payouts =
+      'PlatformId = "P1" AND PayoutStatus IS NOT NULL AND ExecutionStatus != "ContinuedAsNew" AND WorkflowType = "payoutWorkflow"';
+    expect(statusCountQuery('P1', 'FAILED')).toBe(`${payouts} AND PayoutStatus = "FAILED"`);
     expect(reasonCountQuery('P1', 'abandoned')).toBe(
-      'PlatformId = "P1" AND PayoutStatus IS NOT NULL AND PayoutStatus = "NEEDS_REVIEW" AND PayoutEscalation = "abandoned"',
+      `${payouts} AND PayoutStatus = "NEEDS_REVIEW" AND PayoutEscalation = "abandoned"`,
     );
   });
 
