@@ -49,7 +49,8 @@ export const WORKER_CONFIG_KEYS = envKeys([
     default: '1000',
     meaning:
       'payout workflows kept in worker memory between their timers (about 0.4 MB each); one evicted replays its short history at its next check, so 10,000 waiting payouts need no more than this',
-    schema: wholeNumberSchema(0, 100_000, 'workflows'),
+    // At least the worker's 40 concurrent workflow tasks, each of which holds a cached workflow.
+    schema: wholeNumberSchema(40, 100_000, 'workflows'),
   },
 ] as const);
 

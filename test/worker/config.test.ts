@@ -29,9 +29,9 @@ describe('parseWorkerConfig', () => {
     });
   });
 
-  it('takes a workflow cache size from 0 to 100,000, naming the key otherwise', () => {
+  it('takes a workflow cache size from 40 to 100,000, naming the key otherwise', () => {
     expect(parseWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).maxCachedWorkflows).toBe(250);
-    for (const bad of ['-1', '1e3', 'many', '100001']) {
+    for (const bad of ['-1', '1', '39', '1e3', 'many', '100001']) {
       expect(() => parseWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
         /WORKER_MAX_CACHED_WORKFLOWS/,
       );
