@@ -105,7 +105,14 @@ export function currentDetails(
     );
   }
   const refused = review.lastRefused;
-  if (refused !== null && state.result === null) {
+  // Only while no decision was accepted since: a corrected decision makes the refusal history.
+  const lastDecision = [...state.evidence.entries].reverse().find((e) => e.kind === 'decision');
+  if (
+    refused !== null &&
+    state.result === null &&
+    lastDecision?.kind === 'decision' &&
+    !lastDecision.accepted
+  ) {
     // The Web UI's update dialog shows a refusal as "Encoded failure" (failures are encrypted).
     lines.push(
       `**Last refused decision:** \`${refused.action ?? '?'}\` by ${refused.operatorId ?? 'unknown'} at ${refused.at} (${refused.via}): ${refused.message}`,

@@ -23,4 +23,13 @@ describe('the current details the Web UI shows', () => {
     );
     expect(details).toContain(p.refused?.message ?? '(no message)');
   });
+
+  it('drop the refusal once a later decision was accepted', () => {
+    const p = lostAfterUnknown()
+      .decision({ action: 'confirm-succeeded', ...OPERATOR })
+      .decision({ action: 'keep-waiting', for: '1h', ...OPERATOR });
+    expect(p.refused).toBeUndefined();
+    const details = currentDetails(p.state, allowedDecisions(p.state, p.now), p.now);
+    expect(details).not.toContain('Last refused decision');
+  });
 });
