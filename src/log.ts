@@ -66,6 +66,9 @@ const SECRET_KEYS = new Set([
   'signature',
   'password',
   'passphrase',
+  // The gateway's own wire names for the recipient's name and card (create request fields).
+  'name',
+  'number',
 ]);
 
 /** Also redacted: any key that names a secret, token or password (gatewaySecret, codecAuthToken). */
@@ -101,7 +104,7 @@ const CARD_DIGITS = /(?<![0-9])[0-9](?:[ -]?[0-9]){14,18}(?![0-9])/g;
 
 /** The names of secret fields as a text may quote them (a request, a body, a query string). */
 const INLINE_KEY =
-  '[A-Za-z_-]*(?:account_?number|bank_?account|recipient_?name|secret|token|password|sign|signature|authorization)';
+  '[A-Za-z_-]*(?:account_?number|bank_?account|recipient_?name|secret|token|password|sign|signature|authorization|name|number)';
 
 /** `"key": "value"` or `"key": 123` inside a text, as in a JSON body. */
 const QUOTED_SECRET = new RegExp(

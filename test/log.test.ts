@@ -47,6 +47,20 @@ describe('redact', () => {
     });
   });
 
+  it("redacts the gateway's wire fields for the recipient, as an object or a quoted body", () => {
+    const wire = { payout_cl_id: 'ORDER-1', name: '李雷', number: '6228480402564890', amount: 500 };
+    expect(redact(wire)).toEqual({
+      payout_cl_id: 'ORDER-1',
+      name: REDACTED,
+      number: REDACTED,
+      amount: 500,
+    });
+    const text = redact(`create refused: {"name":"李雷","number":"6228A8","amount":500}`);
+    expect(text).not.toContain('李雷');
+    expect(text).not.toContain('6228A8');
+    expect(text).toContain('"amount":500');
+  });
+
   it('redacts a secret key even when its value is an object', () => {
     expect(redact({ recipientName: { first: 'San', last: 'Zhang' } })).toEqual({
       recipientName: REDACTED,
