@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
       dataConverter: payoutDataConverter(codec),
     });
     const payouts = createPayoutClient({ client, platformId, taskQueue: config.taskQueue });
-    await runCommand(command, { client, payouts, platformId });
+    await runCommand(command, { client, payouts, platformId, taskQueue: config.taskQueue });
   } finally {
     await connection.close();
   }

@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { PayoutClient } from '../client/index.js';
 import type { Command } from './args.js';
+import { withWorkerDeadline } from './deadline.js';
 import { DEMO_PAYOUTS, DEMO_POLICY } from './demo.js';
 import { formatResult, formatStatus } from './format.js';
 import { formatList, listPayouts } from './list.js';
@@ -13,11 +14,13 @@ export interface CommandContext {
   readonly client: Client;
   readonly payouts: PayoutClient;
   readonly platformId: string;
+  /** Where the workers poll, named when none answers an update. */
+  readonly taskQueue: string;
 }
 
 /** Runs `command`; failures are thrown for the caller to report (src/cli/exit.ts). */
 export async function runCommand(command: Command, ctx: CommandContext): Promise<void> {
-  const { client, payouts, platformId } = ctx;
+  const { client, payouts, platformId, taskQueue } = ctx;
   switch (command.name) {
     case 'help':
       return;
@@ -40,7 +43,10 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return;
     }
     case 'check': {
-      const view = await payouts.checkPayoutNow(command.id, command.operatorId);
+      const view = await withWorkerDeadline(
+        payouts.checkPayoutNow(command.id, command.operatorId),
+        taskQueue,
+      );
       out(command.json ? json(view) : formatStatus(view));
       return;
     }
@@ -53,7 +59,10 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return;
     }
     case 'resolve': {
-      const receipt = await payouts.resolvePayout(command.id, command.decision);
+      const receipt = await withWorkerDeadline(
+        payouts.resolvePayout(command.id, command.decision),
+        taskQueue,
+      );
       out(`accepted: ${receipt.action}; the payout is now ${receipt.status}`);
       return;
     }
