@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /**
  * The command line as a typed {@link Command}: which command, its payout id, its flags, each
  * validated (src/cli/flags.ts). Anything the CLI cannot use is a {@link UsageError} (exit 2):
@@ -35,7 +36,8 @@ export type StartArgs = PayoutRequest;
 export type Command =
   | { readonly name: 'help' }
   | { readonly name: 'demo' }
-  | { readonly name: 'start'; readonly request: StartArgs }
+  /** `request`: from the flags, or the JSON of `--request-file` (the client library validates it). */
+  | { readonly name: 'start'; readonly request: unknown }
   | { readonly name: 'list'; readonly filters: ListFilters; readonly json: boolean }
   | { readonly name: 'stats'; readonly json: boolean }
   | { readonly name: 'status'; readonly id: string; readonly json: boolean }
@@ -55,6 +57,7 @@ export type Command =
 
 /** Every flag, with the commands that take it. */
 const FLAGS = {
+  'request-file': ['start'],
   order: ['start'],
   amount: ['start'],
   bank: ['start'],
@@ -94,6 +97,32 @@ export const COMMANDS = [
   'wait',
   'demo',
 ] as const;
+
+const START_FLAGS = [
+  'order',
+  'amount',
+  'bank',
+  'name',
+  'account',
+  'branch',
+  'province',
+  'city',
+] as const;
+
+/** The JSON payout request in `path` (`-`: stdin), as the client library's `startPayout` takes it. */
+function readRequestFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path === '-' ? 0 : path, 'utf8');
+  } catch {
+    throw new UsageError('--request-file: a readable file (or - for stdin)');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError('--request-file: JSON, a payout request as startPayout takes it');
+  }
+}
 
 /** Parses `argv` (without node and the script). Throws {@link UsageError}. */
 export function parseCommandLine(argv: readonly string[]): Command {
@@ -193,8 +222,18 @@ function listFilters(values: Values): ListFilters {
   };
 }
 
-function startArgs(values: Values): StartArgs {
-  return {
+function startArgs(values: Values): unknown {
+  const file = values['request-file'];
+  if (file !== undefined) {
+    // Keeps the recipient's name and account number out of shell history and `ps`.
+    const others = START_FLAGS.filter((f) => values[f] !== undefined);
+    if (others.length > 0)
+      throw new UsageError(
+        `--request-file: the request comes whole from the file, not --${others[0]}`,
+      );
+    return readRequestFile(file);
+  }
+  const request: StartArgs = {
     merchantOrderId: parseOrderId(values.order, '--order'),
     amountCents: yuanToCents(requiredText('--amount', values.amount)),
     bankName: requiredText('--bank', values.bank),
@@ -204,6 +243,7 @@ function startArgs(values: Values): StartArgs {
     ...(values.province ? { province: values.province } : {}),
     ...(values.city ? { city: values.city } : {}),
   };
+  return request;
 }
 
 /** A word from the command line, safe to print in a message: short, printable ASCII. */

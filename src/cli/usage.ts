@@ -13,6 +13,8 @@ read (add --json for a script's output):
 act:
   resolve ID --action confirm-succeeded|confirm-failed|resubmit|keep-waiting
              --operator ID --reason TEXT [--override TEXT] [--for 6h | --until ISO]
+  start --request-file FILE|-   the request as JSON (merchantOrderId, amountCents, bankName,
+                               recipientName, accountNumber, ...): keeps them out of history
   start --order ID --amount 500.00 --bank NAME --name NAME --account NUMBER
         [--branch B --province P --city C]
   demo                 one payout per path of the product (against the sandbox)

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/amount.js';
 import { parseCommandLine } from '../../src/cli/args.js';
@@ -147,5 +150,24 @@ describe('parseCommandLine', () => {
       'status',
     ];
     for (const line of lines) expect(usage(line), line).not.toMatch(/\b([a-z][\w-]*)\W+\1\b/i);
+  });
+
+  it('start --request-file reads the whole request from JSON, and nothing from other flags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payout-cli-'));
+    const file = join(dir, 'request.json');
+    const request = { merchantOrderId: 'ORDER-1', amountCents: 50_000, recipientName: '李雷' };
+    writeFileSync(file, JSON.stringify(request));
+    expect(parseCommandLine(['start', '--request-file', file])).toEqual({
+      name: 'start',
+      request,
+    });
+    expect(usage(`start --request-file ${file} --name X`)).toBe(
+      '--request-file: the request comes whole from the file, not --name',
+    );
+    writeFileSync(file, '{not json');
+    expect(usage(`start --request-file ${file}`)).toContain('--request-file: JSON');
+    expect(usage(`start --request-file ${join(dir, 'missing.json')}`)).toContain(
+      '--request-file: a readable file',
+    );
   });
 });
