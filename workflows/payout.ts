@@ -9,6 +9,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -356,6 +357,9 @@ class Payout {
   }
 }
 
+/** Patch id: PayoutEscalation is cleared when the payout is final. */
+const ESCALATION_CLEARED_AT_FINAL = 'payout-escalation-cleared-at-final';
+
 /**
  * Keeps the search attributes equal to the state: the identity ones when a start outside the
  * client library did not set them, then PayoutStatus, PayoutEscalation, PayoutReviewSince and
@@ -387,7 +391,10 @@ class SearchAttributeMirror {
       this.status = state.status;
       pairs.push({ key: PayoutStatusKey, value: state.status });
     }
-    const escalation = state.review.escalation?.reason ?? null;
+    // A final payout keeps its escalation in its result, not in the list's "why it waits"
+    // column. Runs recorded before this change kept it: the patch leaves their history as it was.
+    const cleared = state.result !== null && patched(ESCALATION_CLEARED_AT_FINAL);
+    const escalation = cleared ? null : (state.review.escalation?.reason ?? null);
     if (escalation !== this.escalation) {
       this.escalation = escalation;
       pairs.push({ key: PayoutEscalationKey, value: escalation });

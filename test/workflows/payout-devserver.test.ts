@@ -51,6 +51,27 @@ async function listedIds(query: string): Promise<string[]> {
 }
 
 describe('payoutWorkflow on a dev server', () => {
+  it('clears PayoutEscalation once an operator confirms: the list shows why only while it waits', async () => {
+    const gateway = new ScriptedGateway([unknown()], [notFound()]);
+    await harness.run(gateway, async (ctx) => {
+      const handle = await ctx.start(newRequest(), FAST);
+      await ctx.waitFor(handle, (s) => s.status === 'NEEDS_REVIEW', 'NEEDS_REVIEW');
+      expect((await handle.describe()).typedSearchAttributes.get(PayoutEscalationKey)).toBe(
+        'not-found-after-unknown-submit',
+      );
+      await handle.executeUpdate(operatorDecisionUpdate, {
+        args: [{ action: 'confirm-failed', ...OPERATOR }],
+      });
+      const result = await handle.result();
+      expect(result.status).toBe('FAILED');
+      // The result keeps what the payout went through.
+      expect(result.resolvedBy).toMatchObject({ by: 'operator' });
+      const after = (await handle.describe()).typedSearchAttributes;
+      expect(after.get(PayoutStatusKey)).toBe('FAILED');
+      expect(after.get(PayoutEscalationKey)).toBeUndefined();
+    });
+  });
+
   it('keeps the PayoutStatus search attribute current, so operators can list payouts by it', async () => {
     const gateway = new ScriptedGateway([unknown(), accepted('POT2')], [notFound()]);
     await harness.run(gateway, async (ctx) => {
