@@ -76,6 +76,9 @@ function storedPayloads(
  * recorded at all, and its result is encrypted (the marker's `result`).
  */
 const LOCAL_ACTIVITY_MARKER_DATA = /\.markerRecordedEventAttributes\.details\.data\.payloads\.\d+$/;
+/** A patch marker's data: the SDK core writes the patch id and a flag, never through the codec. */
+const PATCH_MARKER_DATA = /\.markerRecordedEventAttributes\.details\.patch-data\.payloads\.\d+$/;
+const PATCH_MARKER_FIELDS = new Set(['id', 'deprecated']);
 const MARKER_FIELDS = new Set([
   'seq',
   'attempt',
@@ -98,6 +101,14 @@ function unencrypted(value: unknown): string[] {
           LOCAL_ACTIVITY_MARKER_DATA.test(p.path) &&
           p.encoding === 'json/plain' &&
           Object.keys(JSON.parse(p.data) as object).every((k) => MARKER_FIELDS.has(k))
+        ),
+    )
+    .filter(
+      (p) =>
+        !(
+          PATCH_MARKER_DATA.test(p.path) &&
+          p.encoding === 'json/plain' &&
+          Object.keys(JSON.parse(p.data) as object).every((k) => PATCH_MARKER_FIELDS.has(k))
         ),
     )
     .map((p) => p.path);
