@@ -9,5 +9,6 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
+COPY vocabulary ./vocabulary
 USER node
 CMD ["node", "--import", "tsx", "src/worker.ts"]

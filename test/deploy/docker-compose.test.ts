@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -115,6 +115,28 @@ describe('docker-compose.yml', () => {
     expect(published('sandbox')).toEqual(['${SANDBOX_PUBLISH_HOST:-127.0.0.1}:8787:8787']);
     // The database is reachable only on the compose network.
     expect(service('postgresql').ports).toBeUndefined();
+  });
+
+  it('the image holds every source folder the processes import', () => {
+    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
+    const copied = new Set([...dockerfile.matchAll(/^COPY (\S+) \.\/\S*$/gm)].map((m) => m[1]));
+    // The top-level folders of the product's code, and every one they import from.
+    const folders = ['src', 'workflows', 'activities', 'vocabulary'];
+    for (const folder of folders) {
+      expect(existsSync(`${root}${folder}`), folder).toBe(true);
+      expect(copied.has(folder), `Dockerfile copies ${folder}/`).toBe(true);
+    }
+    for (const folder of folders) {
+      for (const file of readdirSync(`${root}${folder}`, { recursive: true, encoding: 'utf8' })) {
+        if (!file.endsWith('.ts')) continue;
+        const text = readFileSync(`${root}${folder}/${file}`, 'utf8');
+        for (const m of text.matchAll(/from '((?:\.\.\/)+)([a-z-]+)\//g)) {
+          const depth = file.split('/').length; // folder/file.ts: one ../ leaves the folder
+          if ((m[1] ?? '').length / 3 < depth) continue;
+          expect(copied.has(m[2] ?? ''), `${folder}/${file} imports ${m[2]}/`).toBe(true);
+        }
+      }
+    }
   });
 
   it('runs commands whose entry files exist, from an image the Dockerfile builds', () => {
