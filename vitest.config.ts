@@ -18,6 +18,7 @@ const INTEGRATION = [
   'test/codec/history.test.ts',
   'test/codec/no-key.test.ts',
   'test/worker/startup-check.test.ts',
+  'test/worker/workflow-bundle.test.ts',
   'test/boundaries/log-safety.test.ts',
   'test/sandbox/main.test.ts',
   'test/metrics/endpoint.test.ts',

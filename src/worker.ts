@@ -20,12 +20,18 @@ import { ensureReconciliationSchedule } from './reconcile/schedule.js';
 import { connectionOptions, parseTemporalConnectionConfig } from './temporal/connection-config.js';
 import { createPayoutWorker } from './worker/create-worker.js';
 import { parseWorkerConfig } from './worker/config.js';
+import { prebuiltWorkflowBundle } from './worker/workflow-bundle.js';
 import { workerTelemetry } from './metrics/telemetry.js';
 
 const log = createProcessLogger('worker', process.env);
 
 async function main(): Promise<void> {
   const workerConfig = parseWorkerConfig(process.env);
+  // Checked before anything connects: a stale bundle would run other workflow code.
+  const workflowBundle =
+    workerConfig.workflowBundlePath === null
+      ? null
+      : prebuiltWorkflowBundle(workerConfig.workflowBundlePath);
   const gatewayConfig = parseGatewayConfig(process.env);
   const temporalConfig = parseTemporalConnectionConfig(process.env);
   const { config: codecConfig, dataConverter } = processPayloadCodec(process.env, (m) =>
@@ -59,7 +65,10 @@ async function main(): Promise<void> {
         gateway,
         dataConverter,
         // Explicit, not the SDK's heap-derived default: memory stays bounded however many wait.
-        overrides: { maxCachedWorkflows: workerConfig.maxCachedWorkflows },
+        overrides: {
+          maxCachedWorkflows: workerConfig.maxCachedWorkflows,
+          ...(workflowBundle === null ? {} : { workflowBundle }),
+        },
       });
       if (reconcileConfig.everyMs !== null) {
         const client = new Client({

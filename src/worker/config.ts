@@ -52,6 +52,12 @@ export const WORKER_CONFIG_KEYS = envKeys([
     // At least the worker's 40 concurrent workflow tasks, each of which holds a cached workflow.
     schema: wholeNumberSchema(40, 100_000, 'workflows'),
   },
+  {
+    key: 'WORKER_WORKFLOW_BUNDLE',
+    meaning:
+      'a workflow bundle built by npm run build:workflows: the worker starts without bundling, and refuses a bundle built from other workflow sources; unset: bundle at start',
+    schema: z.string().optional(),
+  },
 ] as const);
 
 /** What the worker process reads for itself. */
@@ -62,6 +68,8 @@ export interface WorkerConfig {
   readonly metricsAddress: string | null;
   /** Workflows cached between tasks (`maxCachedWorkflows`). */
   readonly maxCachedWorkflows: number;
+  /** A prebuilt workflow bundle; null: bundle at start. */
+  readonly workflowBundlePath: string | null;
 }
 
 /** Parses the worker's own keys; a {@link ConfigError} names every bad key, never a value. */
@@ -72,6 +80,7 @@ export function parseWorkerConfig(env: Readonly<Record<string, string | undefine
     logFormat: e.LOG_FORMAT,
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workflowBundlePath: e.WORKER_WORKFLOW_BUNDLE ?? null,
   };
 }
 

@@ -139,6 +139,20 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('builds the workflow bundle the worker is told to start from', () => {
+    const dockerfile = readFileSync(`${root}Dockerfile`, 'utf8');
+    const built = /^RUN node --import tsx scripts\/build-workflows\.ts (\S+)$/m.exec(
+      dockerfile,
+    )?.[1];
+    const used = /^ENV WORKER_WORKFLOW_BUNDLE=(\S+)$/m.exec(dockerfile)?.[1];
+    expect(built).toBeDefined();
+    expect(used).toBe(built);
+    expect(existsSync(`${root}scripts/build-workflows.ts`)).toBe(true);
+    expect(dockerfile.indexOf('RUN node --import tsx scripts/build-workflows.ts')).toBeGreaterThan(
+      dockerfile.indexOf('COPY vocabulary'),
+    );
+  });
+
   it('runs commands whose entry files exist, from an image the Dockerfile builds', () => {
     expect(existsSync(`${root}Dockerfile`)).toBe(true);
     for (const name of ['worker', 'callbacks', 'codec-server', 'sandbox', 'temporal-setup']) {

@@ -26,6 +26,7 @@ describe('parseWorkerConfig', () => {
       logFormat: 'text',
       metricsAddress: null,
       maxCachedWorkflows: 1000,
+      workflowBundlePath: null,
     });
   });
 
