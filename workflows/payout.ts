@@ -392,8 +392,10 @@ class SearchAttributeMirror {
       pairs.push({ key: PayoutStatusKey, value: state.status });
     }
     // A final payout keeps its escalation in its result, not in the list's "why it waits"
-    // column. Runs recorded before this change kept it: the patch leaves their history as it was.
-    const cleared = state.result !== null && patched(ESCALATION_CLEARED_AT_FINAL);
+    // column. Runs recorded before this change kept it: the patch leaves their history as it was,
+    // and a payout never escalated records no patch marker at all.
+    const cleared =
+      state.result !== null && this.escalation !== null && patched(ESCALATION_CLEARED_AT_FINAL);
     const escalation = cleared ? null : (state.review.escalation?.reason ?? null);
     if (escalation !== this.escalation) {
       this.escalation = escalation;
