@@ -21,6 +21,8 @@ export interface CommandContext {
 /** Runs `command`; failures are thrown for the caller to report (src/cli/exit.ts). */
 export async function runCommand(command: Command, ctx: CommandContext): Promise<void> {
   const { client, payouts, platformId, taskQueue } = ctx;
+  // An update waits for a worker: give up, naming the queue, when none takes it.
+  const answered = <T>(update: Promise<T>) => withWorkerDeadline(update, taskQueue);
   switch (command.name) {
     case 'help':
       return;
@@ -43,10 +45,7 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return;
     }
     case 'check': {
-      const view = await withWorkerDeadline(
-        payouts.checkPayoutNow(command.id, command.operatorId),
-        taskQueue,
-      );
+      const view = await answered(payouts.checkPayoutNow(command.id, command.operatorId));
       out(command.json ? json(view) : formatStatus(view));
       return;
     }
@@ -59,10 +58,7 @@ export async function runCommand(command: Command, ctx: CommandContext): Promise
       return;
     }
     case 'resolve': {
-      const receipt = await withWorkerDeadline(
-        payouts.resolvePayout(command.id, command.decision),
-        taskQueue,
-      );
+      const receipt = await answered(payouts.resolvePayout(command.id, command.decision));
       out(`accepted: ${receipt.action}; the payout is now ${receipt.status}`);
       return;
     }

@@ -1,41 +1,36 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import {
-  buildWorkflowBundle,
-  prebuiltWorkflowBundle,
-  workflowSourcesDigest,
-} from '../../src/worker/workflow-bundle.js';
+import * as bundle from '../../src/worker/workflow-bundle.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = join(import.meta.dirname, '../..');
 
 describe('a workflow bundle built ahead of the worker', () => {
   it('is taken when built from these sources, refused once a workflow source changed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'workflow-bundle-'));
     const path = join(dir, 'bundle.js');
-    const bytes = await buildWorkflowBundle(path);
+    const bytes = await bundle.buildWorkflowBundle(path);
     expect(bytes).toBeGreaterThan(100_000);
     // The product's failure converter is in it, as in the bundle a worker builds itself.
     expect(readFileSync(path, 'utf8')).toContain('encodeCommonAttributes');
-    expect(prebuiltWorkflowBundle(path)).toEqual({ codePath: path });
+    expect(bundle.prebuiltWorkflowBundle(path)).toEqual({ codePath: path });
 
     // The same bundle against a copy of the sources where one workflow file changed.
     const copy = mkdtempSync(join(tmpdir(), 'workflow-sources-'));
     for (const d of ['workflows', 'vocabulary', 'src/codec'])
       cpSync(join(root, d), join(copy, d), { recursive: true });
-    expect(workflowSourcesDigest(copy)).toBe(workflowSourcesDigest(root));
+    expect(bundle.workflowSourcesDigest(copy)).toBe(bundle.workflowSourcesDigest(root));
     writeFileSync(join(copy, 'workflows/decide.ts'), '// changed\n', { flag: 'a' });
-    expect(() => prebuiltWorkflowBundle(path, copy)).toThrow(ConfigError);
-    expect(() => prebuiltWorkflowBundle(path, copy)).toThrow(
+    expect(() => bundle.prebuiltWorkflowBundle(path, copy)).toThrow(ConfigError);
+    expect(() => bundle.prebuiltWorkflowBundle(path, copy)).toThrow(
       /WORKER_WORKFLOW_BUNDLE.*build:workflows/,
     );
   }, 60_000);
 
   it('is refused, naming the key, when the file or its digest is missing', () => {
-    expect(() => prebuiltWorkflowBundle(join(tmpdir(), 'no-such-bundle.js'))).toThrow(
+    expect(() => bundle.prebuiltWorkflowBundle(join(tmpdir(), 'no-such-bundle.js'))).toThrow(
       /WORKER_WORKFLOW_BUNDLE \(names a bundle and its \.digest that can be read\)/,
     );
   });
