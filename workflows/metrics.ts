@@ -20,7 +20,7 @@ export const PAYOUT_METRICS = {
   },
   escalations: {
     name: 'payout_escalations_total',
-    help: 'Escalations to NEEDS_REVIEW, by reason',
+    help: 'Escalations recorded (the first and every later reason), by reason',
   },
   gatewayCalls: {
     name: 'payout_gateway_call_seconds',

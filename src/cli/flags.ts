@@ -13,9 +13,12 @@ import { UsageError } from './amount.js';
 /** Every `PayoutStatus` value, in the order a payout passes through them. */
 export const PAYOUT_STATUSES: readonly PayoutStatus[] = Object.values(PayoutStatus);
 
+/** The reasons a payout (not a dispute) waits for a person with. */
+export const PAYOUT_ESCALATION_REASONS: readonly string[] = Object.keys(REASON_IN_WORDS);
+
 /** Every value of the `PayoutEscalation` search attribute: payout escalations, then disputes. */
 export const ESCALATION_REASONS: readonly string[] = [
-  ...Object.keys(REASON_IN_WORDS),
+  ...PAYOUT_ESCALATION_REASONS,
   ...Object.keys(DISPUTE_REASON_IN_WORDS),
 ];
 

@@ -5,7 +5,7 @@
  * CLI does not know shows as `other`.
  */
 import type { Client } from '@temporalio/client';
-import { ESCALATION_REASONS, PAYOUT_STATUSES } from './flags.js';
+import { PAYOUT_ESCALATION_REASONS, PAYOUT_STATUSES } from './flags.js';
 import { table } from './output.js';
 import { payoutsQuery, reasonCountQuery, statusCountQuery } from './query.js';
 
@@ -24,14 +24,15 @@ export async function payoutStats(client: Client, platformId: string): Promise<P
   const [total, statuses, reasons] = await Promise.all([
     count(payoutsQuery(platformId)),
     Promise.all(PAYOUT_STATUSES.map((s) => count(statusCountQuery(platformId, s)))),
-    Promise.all(ESCALATION_REASONS.map((r) => count(reasonCountQuery(platformId, r)))),
+    Promise.all(PAYOUT_ESCALATION_REASONS.map((r) => count(reasonCountQuery(platformId, r)))),
   ]);
   const byStatus: Record<string, number> = {};
   PAYOUT_STATUSES.forEach((s, i) => (byStatus[s] = statuses[i] ?? 0));
   const otherStatus = total - sum(statuses);
   if (otherStatus > 0) byStatus['other'] = otherStatus;
   const byReason: Record<string, number> = {};
-  ESCALATION_REASONS.forEach((r, i) => {
+  // Payouts only (disputes are not counted here), so only the reasons a payout can have.
+  PAYOUT_ESCALATION_REASONS.forEach((r, i) => {
     if ((reasons[i] ?? 0) > 0) byReason[r] = reasons[i] ?? 0;
   });
   const otherReason = (byStatus['NEEDS_REVIEW'] ?? 0) - sum(reasons);
