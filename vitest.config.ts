@@ -8,6 +8,7 @@ const INTEGRATION = [
   'test/e2e/**/*.test.ts',
   'test/stack/**/*.test.ts',
   'test/workflows/payout.test.ts',
+  'test/workflows/first-check.test.ts',
   'test/workflows/payout-devserver.test.ts',
   'test/workflows/replay.test.ts',
   'test/workflows/fence.test.ts',

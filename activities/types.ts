@@ -9,6 +9,12 @@ export interface SubmitPayoutInput {
   readonly platformId: string;
   /** Who caused this submit: the workflow's first one, or an operator's resubmit decision. */
   readonly origin: 'initial' | 'operator-resubmit';
+  /**
+   * When set, an accepted create is followed, this many ms later, by the first status check
+   * inside the same attempt (`INLINE_FIRST_CHECK_MAX_MS` in workflows/policy.ts). Absent in submits recorded
+   * before the inline check existed, and for first checks longer than the limit.
+   */
+  readonly firstCheckAfterMs?: number;
 }
 
 /**
@@ -27,8 +33,16 @@ export type SubmitResult =
     }
   /** Nothing was sent: the request cannot be signed or sent as it is. */
   | { readonly kind: 'not-sent'; readonly reason: 'unsendable'; readonly detail: string }
-  /** The pre-check found no order, and one create call went out with this outcome. */
-  | { readonly kind: 'sent'; readonly outcome: SubmitOutcome };
+  /**
+   * The pre-check found no order, and one create call went out with this outcome. `firstCheck`
+   * is the answer of the first status check when it ran inside the submit: only after an
+   * accepted create, only when asked for, and only an answer (no answer in time is left out).
+   */
+  | {
+      readonly kind: 'sent';
+      readonly outcome: SubmitOutcome;
+      readonly firstCheck?: Exclude<QueryOutcome, { kind: 'unavailable' }>;
+    };
 
 /** Input of {@link PayoutActivities.queryPayoutStatus}: what the returned order is checked against. */
 export interface QueryPayoutStatusInput {

@@ -61,6 +61,7 @@ import {
 import { currentDetails } from './details.js';
 import { formatDuration } from '../vocabulary/duration.js';
 import { parsePayoutWorkflowInput, type ParsedPayoutInput } from './input.js';
+import { INLINE_FIRST_CHECK_MAX_MS } from './policy.js';
 import { initialState, toStatusView, type PayoutState } from './state.js';
 import { observePayout } from './metrics.js';
 
@@ -193,7 +194,7 @@ class Payout {
    * time now; a local activity's answer passes the time it was asked at instead, since the
    * workflow time on its return can differ between the first run and a replay.
    */
-  apply(happening: PayoutHappening, at = Date.now()): ReturnType<typeof decide> {
+  apply(happening: PayoutHappening, at = Date.now(), show = true): ReturnType<typeof decide> {
     const event = { ...happening, at, random: Math.random() } as PayoutEvent;
     const next = decide(this.state, event, this.input.policy);
     observePayout(this.state, next.state, Date.now());
@@ -202,7 +203,7 @@ class Payout {
       if (command.type === 'dispute') this.disputes.push(this.openDispute(command));
       else this.activity = command;
     }
-    this.showState();
+    if (show) this.showState();
     return next;
   }
 
@@ -298,11 +299,15 @@ class Payout {
 
   private async submit(origin: SubmitOrigin): Promise<void> {
     let result: SubmitResult;
+    const { firstCheckDelay } = this.input.policy;
     try {
       result = await this.submitPayout({
         request: this.input.request,
         platformId: this.input.platformId,
         origin,
+        ...(firstCheckDelay <= INLINE_FIRST_CHECK_MAX_MS
+          ? { firstCheckAfterMs: firstCheckDelay }
+          : {}),
       });
     } catch (err) {
       if (!isActivityFailure(err)) throw err;
@@ -313,7 +318,28 @@ class Payout {
       this.apply({ type: 'submit-failed', origin, detail: describe(err) });
       return;
     }
-    this.apply({ type: 'submit-outcome', origin, result });
+    if (result.kind !== 'sent' || result.firstCheck === undefined) {
+      this.apply({ type: 'submit-outcome', origin, result });
+      return;
+    }
+    // The first check ran inside the submit: it is the check the schedule asks for next, and
+    // the state is shown once, after its answer (one search-attribute write, not two).
+    this.apply({ type: 'submit-outcome', origin, result }, Date.now(), false);
+    if (this.waitsForCheck()) {
+      this.apply({ type: 'timer-fired' }, Date.now(), false);
+      const query = this.takeActivity();
+      if (query?.type !== 'query') throw new Error('a due check must run a status query');
+      this.apply({ type: 'query-outcome', outcome: result.firstCheck }, Date.now(), false);
+    }
+    this.showState();
+  }
+
+  /** True when nothing runs and the next step is a regular status check on a timer. */
+  private waitsForCheck(): boolean {
+    const { busy, checks } = this.state;
+    return (
+      busy === 'none' && this.activity === null && checks.next === 'query' && checks.nextAt !== null
+    );
   }
 
   private async openDispute(command: Extract<PayoutCommand, { type: 'dispute' }>): Promise<void> {

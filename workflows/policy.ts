@@ -50,6 +50,14 @@ export interface PayoutPolicy {
 const DAY = 86_400_000;
 
 /**
+ * A first check due at most this long after an accepted create runs inside the submit activity
+ * instead of behind a durable timer: the payout then takes one workflow task less, and a stock
+ * server fires short timers up to about a second late anyway. Longer first checks (the default
+ * 5 s included) wait on a timer, so a worker crash costs no more than the wait.
+ */
+export const INLINE_FIRST_CHECK_MAX_MS = 1_000;
+
+/**
  * Each field once: its default (sound for production) and bounds. `ms` fields are durations
  * (given as ms or strings such as `"10m"`), `count` fields whole numbers, `factor` fields any
  * number in bounds.

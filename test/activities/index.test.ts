@@ -125,6 +125,91 @@ describe('submitPayout: the gateway is asked before every create', () => {
   });
 });
 
+describe('submitPayout: a short first check inside the submit', () => {
+  // An attempt with a minute to run, as the workflow's default submit timeout gives.
+  const env = new MockActivityEnvironment({
+    startToCloseTimeoutMs: 60_000,
+    scheduleToCloseTimeoutMs: 300_000,
+    scheduledTimestampMs: Date.now(),
+  });
+  const accepted: SubmitOutcome = { kind: 'accepted', payoutId: 'POT1' };
+  const success: QueryOutcome = { kind: 'found', order: { ...found.order, state: 'success' } };
+  /** Pre-check: no order; create: accepted; then the checks answer in order. */
+  function afterCreate(...answers: (() => Promise<QueryOutcome>)[]) {
+    const queries = [() => Promise.resolve<QueryOutcome>({ kind: 'not-found' }), ...answers];
+    return gateway(
+      () => queries.shift()!(),
+      () => Promise.resolve(accepted),
+    );
+  }
+
+  it('after an accepted create, waits the asked time and returns the answer with the create', async () => {
+    const { gw, calls } = afterCreate(() => Promise.resolve(success));
+    const acts = createActivities({ gateway: gw });
+    const started = Date.now();
+    await expect(env.run(acts.submitPayout, { ...input, firstCheckAfterMs: 150 })).resolves.toEqual(
+      { kind: 'sent', outcome: accepted, firstCheck: success },
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(calls).toEqual(['query', 'create', 'query']);
+  });
+
+  it('checks nothing when not asked, or when the create was not accepted', async () => {
+    const notAsked = afterCreate(() => Promise.resolve(success));
+    await env.run(createActivities({ gateway: notAsked.gw }).submitPayout, input);
+    expect(notAsked.calls).toEqual(['query', 'create']);
+    const unknown: SubmitOutcome = { kind: 'unknown', reason: 'http-status', detail: 'HTTP 500' };
+    const { gw, calls } = gateway(
+      () => Promise.resolve({ kind: 'not-found' }),
+      () => Promise.resolve(unknown),
+    );
+    await expect(
+      env.run(createActivities({ gateway: gw }).submitPayout, { ...input, firstCheckAfterMs: 1 }),
+    ).resolves.toEqual({ kind: 'sent', outcome: unknown });
+    expect(calls).toEqual(['query', 'create']);
+  });
+
+  it.each<[string, () => Promise<QueryOutcome>]>([
+    [
+      'no usable answer',
+      () => Promise.resolve({ kind: 'unavailable', reason: 'timeout', detail: 'x' }),
+    ],
+    ['a thrown error', () => Promise.reject(new Error('socket hang up'))],
+  ])('a check that gets %s leaves the create outcome as it was', async (_, answer) => {
+    const { gw, calls } = afterCreate(answer);
+    await expect(
+      env.run(createActivities({ gateway: gw }).submitPayout, { ...input, firstCheckAfterMs: 1 }),
+    ).resolves.toEqual({ kind: 'sent', outcome: accepted });
+    expect(calls).toEqual(['query', 'create', 'query']);
+  });
+
+  it('a check that does not answer in time is given up, so the attempt still reports the create', async () => {
+    // 3.5 s to run: 2 s kept to report, so the check gets 1.5 s.
+    const short = new MockActivityEnvironment({
+      startToCloseTimeoutMs: 3_500,
+      scheduleToCloseTimeoutMs: 0,
+    });
+    const { gw } = afterCreate(() => new Promise<QueryOutcome>(() => {}));
+    const started = Date.now();
+    await expect(
+      short.run(createActivities({ gateway: gw }).submitPayout, { ...input, firstCheckAfterMs: 1 }),
+    ).resolves.toEqual({ kind: 'sent', outcome: accepted });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('an attempt without time for the wait and a query skips the check', async () => {
+    const tight = new MockActivityEnvironment({ startToCloseTimeoutMs: 3_000 });
+    const { gw, calls } = afterCreate(() => Promise.resolve(success));
+    await expect(
+      tight.run(createActivities({ gateway: gw }).submitPayout, {
+        ...input,
+        firstCheckAfterMs: 500,
+      }),
+    ).resolves.toEqual({ kind: 'sent', outcome: accepted });
+    expect(calls).toEqual(['query', 'create']);
+  });
+});
+
 describe('queryPayoutStatus', () => {
   const env = new MockActivityEnvironment();
   const query = { merchantOrderId: 'ORDER-1', amountCents: 50_000 };
