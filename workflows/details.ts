@@ -5,7 +5,7 @@ import { formatDuration } from '../vocabulary/duration.js';
 import { iso, type PayoutState } from './state.js';
 
 /**
- * What the Web UI shows of a payout: a one-line summary and static details at start (masked),
+ * What the Web UI shows of a payout: a one-line summary at start (masked),
  * and current details in markdown kept up to date by the workflow: where it stands, why, what the
  * gateway last said, which decisions are open, and the exact input that resolves it.
  */
@@ -16,7 +16,7 @@ export function maskAccount(accountNumber: string): string {
   return `${accountNumber.slice(0, 4)}****${accountNumber.slice(-4)}`;
 }
 
-/** What the start's summary and details show of a payout request (never the name). */
+/** What the start's summary shows of a payout request (never the name). */
 export interface SummarizedRequest {
   readonly merchantOrderId: string;
   readonly amountCents: number;
@@ -27,17 +27,6 @@ export interface SummarizedRequest {
 /** The start's one-line summary: `Payout ORDER-1 · 108.00 CNY · PF0002 · 中国农业银行 6228****0018`. */
 export function payoutSummary(request: SummarizedRequest, platformId: string): string {
   return `Payout ${request.merchantOrderId} · ${yuan(request.amountCents)} · ${platformId} · ${request.bankName} ${maskAccount(request.accountNumber)}`;
-}
-
-/** The start's static details, in markdown, without the recipient's name. */
-export function payoutStaticDetails(request: SummarizedRequest, platformId: string): string {
-  return [
-    `**Payout** \`${request.merchantOrderId}\` for merchant \`${platformId}\``,
-    `**Amount** ${yuan(request.amountCents)}`,
-    `**To** ${request.bankName}, account ${maskAccount(request.accountNumber)}`,
-    '',
-    'Find it: `PayoutStatus`, `MerchantOrderId`. The rules: workflows/README.md in the repository.',
-  ].join('\n');
 }
 
 /** Each escalation reason, in words an operator on shift reads at a glance. */

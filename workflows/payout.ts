@@ -158,8 +158,8 @@ class Payout {
     this.submitPayout = proxyActivities<PayoutActivities>({
       startToCloseTimeout: policy.submitTimeout,
       scheduleToCloseTimeout: policy.submitScheduleToCloseTimeout,
+      // No summary: the activity's name says it, and a summary is stored in every history.
       retry: { maximumAttempts: 1 },
-      summary: 'pre-check, then create (single attempt)',
     }).submitPayout;
   }
 

@@ -27,7 +27,7 @@ import {
   type PayoutStatusView,
   type PayoutWorkflowInput,
 } from '../../workflows/api.js';
-import { payoutStaticDetails, payoutSummary } from '../../workflows/details.js';
+import { payoutSummary } from '../../workflows/details.js';
 import { parsePayoutPolicy, type PayoutPolicyInput } from '../../workflows/policy.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import {
@@ -161,8 +161,9 @@ export function createPayoutClient(options: PayoutClientOptions): PayoutClient {
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           workflowIdConflictPolicy: 'FAIL',
           // What the Web UI's list and payout page show first; masked, and encrypted by the codec.
+          // No static details: they would repeat it, in every history; the current details
+          // (kept by the workflow, not stored in the history) say the rest.
           staticSummary: payoutSummary(request, platformId),
-          staticDetails: payoutStaticDetails(request, platformId),
           typedSearchAttributes: new TypedSearchAttributes([
             { key: PayoutStatusKey, value: 'SUBMITTING' },
             { key: MerchantOrderIdKey, value: request.merchantOrderId },

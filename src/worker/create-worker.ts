@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -9,9 +8,7 @@ import {
   type ReconcilingGateway,
 } from '../../activities/reconcile.js';
 import { payoutWorkerIdentity } from '../client/platform-check.js';
-
-/** The workflow code the worker bundles (deterministic, fenced; see workflows/). */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+import { WORKFLOWS_PATH, workflowBuildId } from './workflow-sources.js';
 
 /** What a payout worker is made of. */
 export interface PayoutWorkerOptions {
@@ -46,6 +43,7 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     // Names the merchant, so clients configured for another one learn it at start.
     identity: payoutWorkerIdentity(`${process.pid}@${hostname()}`, options.gateway.platformId),
+    buildId: workflowBuildId(),
     // A prebuilt bundle (see overrides) replaces the bundling at start.
     ...(options.overrides?.workflowBundle === undefined ? { workflowsPath: WORKFLOWS_PATH } : {}),
     activities: {
@@ -60,4 +58,4 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
   });
 }
 
-export { NativeConnection };
+export { NativeConnection, WORKFLOWS_PATH };

@@ -3,36 +3,14 @@
  * without bundling. A bundle records a digest of the sources it was built from; a worker refuses
  * one whose sources changed since, since it would run other workflow code than the one deployed.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
 import { ConfigError } from '../errors.js';
-import { WORKFLOWS_PATH } from './create-worker.js';
+import { ROOT, WORKFLOWS_PATH, workflowSourcesDigest } from './workflow-sources.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** What the bundle is made of: the workflows, the vocabulary they import, the failure converter. */
-const SOURCE_DIRS = ['workflows', 'vocabulary'];
-
-/** A digest of every source the bundle is built from. */
-export function workflowSourcesDigest(root = ROOT): string {
-  const hash = createHash('sha256');
-  const files = SOURCE_DIRS.flatMap((dir) =>
-    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => join(dir, f)),
-  ).sort();
-  for (const file of [...files, 'src/codec/failure-converter.ts']) {
-    hash
-      .update(file)
-      .update('\0')
-      .update(readFileSync(join(root, file)))
-      .update('\0');
-  }
-  return hash.digest('hex');
-}
+export { workflowSourcesDigest };
 
 /** Builds the bundle into `path` and its digest into `path.digest`; returns the code's size. */
 export async function buildWorkflowBundle(path: string): Promise<number> {

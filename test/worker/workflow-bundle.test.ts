@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import * as bundle from '../../src/worker/workflow-bundle.js';
+import { workflowBuildId } from '../../src/worker/workflow-sources.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -27,6 +28,9 @@ describe('a workflow bundle built ahead of the worker', () => {
     expect(() => bundle.prebuiltWorkflowBundle(path, copy)).toThrow(
       /WORKER_WORKFLOW_BUNDLE.*build:workflows/,
     );
+    // The worker's build id names the sources too, short: it is stored in every workflow task.
+    expect(workflowBuildId(root)).toMatch(/^payout-workflows@[0-9a-f]{16}\+sdk\d+\.\d+\.\d+$/);
+    expect(workflowBuildId(copy)).not.toBe(workflowBuildId(root));
   }, 60_000);
 
   it('is refused, naming the key, when the file or its digest is missing', () => {
