@@ -11,29 +11,60 @@ import { join } from 'node:path';
 import {
   floorA,
   floorWorkflows,
-  memoryProbe,
   payoutMix,
   type PhaseResult,
   type PhaseSettings,
 } from './bench/phases.js';
+import { overload, type OverloadResult } from './bench/overload.js';
 import { summarize } from './bench/report.js';
 import { startBenchStack, type BenchStack } from './bench/stack.js';
 import { progressBar } from './bench/stats.js';
+import {
+  workerProcessProbe,
+  type WorkerKind,
+  type WorkerProcessResult,
+} from './bench/worker-process.js';
 
 const SIZES = {
-  quick: { rounds: 3, items: 20, waiting: 100, warmup: 5, deadlineMs: 60_000 },
-  full: { rounds: 3, items: 150, waiting: 400, warmup: 20, deadlineMs: 180_000 },
+  quick: { rounds: 3, items: 20, waiting: 100, warmup: 5, deadlineMs: 60_000, overloadSeconds: 10 },
+  full: {
+    rounds: 3,
+    items: 150,
+    waiting: 400,
+    warmup: 20,
+    deadlineMs: 180_000,
+    overloadSeconds: 60,
+  },
 } as const;
 type Size = keyof typeof SIZES;
 const UNKNOWN_QUERIES = 2;
 const UNKNOWN_SHARE = 0.3;
 const CALLBACK_AFTER_MS = 150;
 
-function parseArgs(argv: readonly string[]): { size: Size; pragmas: string[] } {
+interface Args {
+  size: Size;
+  pragmas: string[];
+  /** `--waiting N`: only the many-waiting-payouts run, N payouts on one worker process. */
+  waitingRun: number | null;
+}
+
+const USAGE =
+  'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]... [--waiting N]\n';
+
+function parseArgs(argv: readonly string[]): Args {
   let size: Size = 'quick';
   const pragmas: string[] = [];
+  let waitingRun: number | null = null;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
+    if (arg === '--waiting') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1 || n > 100_000) {
+        throw new Error('--waiting wants a whole number of payouts, 1 to 100000');
+      }
+      waitingRun = n;
+      continue;
+    }
     if (arg === '--sqlite-pragma') {
       const pragma = argv[++i];
       if (pragma === undefined || !/^\w+=\w+$/.test(pragma)) {
@@ -45,9 +76,7 @@ function parseArgs(argv: readonly string[]): { size: Size; pragmas: string[] } {
     const value = arg.startsWith('--size=') ? arg.slice(7) : arg === '--size' ? argv[++i] : null;
     if (value === null) {
       if (arg === '--help' || arg === '-h') {
-        process.stdout.write(
-          'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]...\n',
-        );
+        process.stdout.write(USAGE);
         process.exit(0);
       }
       throw new Error(`unknown argument ${arg}`);
@@ -55,7 +84,7 @@ function parseArgs(argv: readonly string[]): { size: Size; pragmas: string[] } {
     if (value !== 'quick' && value !== 'full') throw new Error('--size must be quick or full');
     size = value;
   }
-  return { size, pragmas };
+  return { size, pragmas, waitingRun };
 }
 
 type Step = (stack: BenchStack, s: PhaseSettings) => Promise<PhaseResult>;
@@ -69,10 +98,11 @@ const STEPS: readonly [string, Step][] = [
 ];
 
 async function main(): Promise<void> {
-  const { size, pragmas } = parseArgs(process.argv.slice(2));
+  const { size, pragmas, waitingRun } = parseArgs(process.argv.slice(2));
+  if (waitingRun !== null) return manyWaiting(waitingRun, pragmas);
   const config = SIZES[size];
   const tty = process.stderr.isTTY;
-  const totalSteps = 1 + config.rounds * (STEPS.length + 1);
+  const totalSteps = 2 + config.rounds * (STEPS.length + 1);
   let done = 0;
   const t0 = Date.now();
   const progress = (what: string) => {
@@ -91,6 +121,8 @@ async function main(): Promise<void> {
     sqlitePragmas: pragmas,
   });
   const results: PhaseResult[] = [];
+  const processes: WorkerProcessResult[] = [];
+  let overloaded: OverloadResult | undefined;
   // Ctrl-C or SIGTERM: the dev server goes down with the bench.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -103,7 +135,6 @@ async function main(): Promise<void> {
       items,
       unknownQueries: UNKNOWN_QUERIES,
       unknownShare: UNKNOWN_SHARE,
-      waiting: config.waiting,
       deadlineMs: config.deadlineMs,
     });
     progress('warm-up');
@@ -116,10 +147,26 @@ async function main(): Promise<void> {
         results.push(await step(stack, settings(round, config.items)));
         done += 1;
       }
-      progress(`round ${round}/${config.rounds}: memory`);
-      results.push(await memoryProbe(stack, settings(round, config.items)));
+      // The worker processes, alternating which goes first.
+      const kinds: WorkerKind[] = round % 2 === 1 ? ['payout', 'floor'] : ['floor', 'payout'];
+      for (const kind of kinds) {
+        progress(`round ${round}/${config.rounds}: ${kind} worker process`);
+        processes.push(
+          await workerProcessProbe(stack, { kind, round, waiting: config.waiting, dir }),
+        );
+      }
       done += 1;
     }
+    // Twice the happy path's saturation rate of this run.
+    const happy = results.filter((r) => r.phase === 'happy').map((r) => r.perSecond);
+    const saturation = [...happy].sort((a, b) => a - b)[Math.floor(happy.length / 2)] ?? 1;
+    progress(`overload: ${(2 * saturation).toFixed(1)}/s for ${config.overloadSeconds} s`);
+    overloaded = await overload(stack, {
+      saturationPerSecond: saturation,
+      seconds: config.overloadSeconds,
+      deadlineMs: config.deadlineMs,
+    });
+    done += 1;
     progress('done');
     if (tty) process.stderr.write('\n');
   } finally {
@@ -127,7 +174,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  const summary = summarize(results);
+  const summary = summarize(results, processes, overloaded);
   const context = {
     size,
     ...config,
@@ -159,10 +206,53 @@ async function main(): Promise<void> {
   const base = join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${size}`);
   writeFileSync(
     `${base}.json`,
-    `${JSON.stringify({ context, summary: { phases: summary.phases, targets: summary.targets }, results }, null, 2)}\n`,
+    `${JSON.stringify({ context, summary: { phases: summary.phases, targets: summary.targets }, results, processes, overloaded }, null, 2)}\n`,
   );
   writeFileSync(`${base}.md`, markdown);
   process.stderr.write(`wrote ${base}.json and .md\n`);
+}
+
+/**
+ * `--waiting N`: N payouts waiting on a check ten minutes out, on one payout worker process
+ * with its default cache (`WORKER_MAX_CACHED_WORKFLOWS`); the RSS at the end and at its most.
+ */
+async function manyWaiting(n: number, pragmas: string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
+  const startedAt = new Date();
+  const stack = await startBenchStack({
+    dir,
+    unknownQueries: UNKNOWN_QUERIES,
+    callbackAfterMs: CALLBACK_AFTER_MS,
+    sqlitePragmas: pragmas,
+  });
+  try {
+    const result = await workerProcessProbe(stack, {
+      kind: 'payout',
+      round: 0,
+      waiting: n,
+      dir,
+      onProgress: (started) => {
+        const label = `${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ${started}/${n} started`;
+        process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${label}` : `${label}\n`);
+      },
+    });
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    const line =
+      `${n} payouts waiting on one worker process (WORKER_MAX_CACHED_WORKFLOWS default), ` +
+      `${startedAt.toISOString()}, ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ` +
+      `RSS ${mb(result.rssReadyBytes)} MB running, ${mb(result.rssAfterFirstBytes)} MB after the first payout, ` +
+      `${mb(result.rssWaitingBytes)} MB with all waiting, ${mb(result.rssPeakBytes)} MB at most; ` +
+      `${result.waitingPerSecond.toFixed(1)} started to their timer per second.`;
+    process.stdout.write(`\n${line}\n`);
+    const out = join(process.cwd(), 'bench-results');
+    mkdirSync(out, { recursive: true });
+    const base = join(out, `${startedAt.toISOString().replace(/[:.]/g, '-')}-waiting-${n}`);
+    writeFileSync(`${base}.json`, `${JSON.stringify({ n, result, line }, null, 2)}\n`);
+    process.stderr.write(`wrote ${base}.json\n`);
+  } finally {
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().then(

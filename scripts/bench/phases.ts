@@ -1,6 +1,6 @@
 /**
- * One measured phase each: the three floors and the three payout mixes, plus the memory probe of
- * waiting workflows. Each phase starts all its items at once (saturation), times the run from
+ * One measured phase each: the three floors and the three payout mixes (the worker-process
+ * probes are in worker-process.ts). Each phase starts all its items at once (saturation), times the run from
  * the first start to the last result, and reads CPU, latencies, histories and the sandbox's
  * records afterwards, outside the timed part.
  */
@@ -8,7 +8,7 @@ import proto from '@temporalio/proto';
 import type { PayoutRequest } from '../../src/client/request.js';
 import { payoutWorkflowId } from '../../workflows/api.js';
 import type { PayoutPolicyInput } from '../../workflows/policy.js';
-import type { floorTimer, floorTwoActivities, floorWaiting } from './floor/workflows.js';
+import type { floorTimer, floorTwoActivities } from './floor/workflows.js';
 import {
   BENCH_MERCHANT,
   FLOOR_QUEUE,
@@ -17,8 +17,7 @@ import {
   type BenchStack,
 } from './stack.js';
 
-export type PhaseName =
-  'floorA' | 'floorB' | 'floorC' | 'happy' | 'unknownMix' | 'callbackMix' | 'memory';
+export type PhaseName = 'floorA' | 'floorB' | 'floorC' | 'happy' | 'unknownMix' | 'callbackMix';
 
 /** What one phase of one round measured. */
 export interface PhaseResult {
@@ -38,6 +37,11 @@ export interface PhaseResult {
   readonly historyBytes?: number;
   /** The sample history's events and encoded bytes by event type. */
   readonly historyByType?: Record<string, { events: number; bytes: number }>;
+  /** The sample history's size with every payload decoded (the codec's share is the rest). */
+  readonly historyBytesWithoutCodec?: number;
+  /** The sample's confirmation rounds (timers) and the most events one of them took. */
+  readonly rounds?: number;
+  readonly eventsPerRound?: number;
   /** Orders created per payout, from the sandbox's records. */
   readonly createsPerPayout?: number;
   /** Status queries per unknown payout (those that reported an order), and the schedule's ideal. */
@@ -50,11 +54,8 @@ export interface PhaseResult {
   readonly resolvedByCallback?: number;
   /** Items not done by the phase's deadline (terminated afterwards), with what they showed. */
   readonly unfinished: readonly { readonly id: string; readonly detail: string }[];
-  /** Resident set size of this process (the worker's) after the phase, bytes. */
+  /** Resident set size of this process (worker, sandbox, client) after the phase, bytes. */
   readonly rssBytes: number;
-  /** Memory probe: RSS growth per cached waiting workflow, bytes. */
-  readonly rssPerWaitingPayout?: number;
-  readonly rssPerWaitingTrivial?: number;
 }
 
 export interface PhaseSettings {
@@ -64,8 +65,6 @@ export interface PhaseSettings {
   readonly unknownQueries: number;
   /** Share of unknown creates in the unknown mix. */
   readonly unknownShare: number;
-  /** Waiting workflows of each kind in the memory probe. */
-  readonly waiting: number;
   /** Longest a phase waits for its items; those not done by then are reported and terminated. */
   readonly deadlineMs: number;
 }
@@ -75,7 +74,8 @@ export const BENCH_POLICY: PayoutPolicyInput = { firstCheckDelay: '100ms' };
 /** The floor C timer: the same 100 ms. */
 export const FLOOR_TIMER_MS = 100;
 
-const request = (merchantOrderId: string): PayoutRequest => ({
+/** The request every bench payout sends, under its own order id. */
+export const request = (merchantOrderId: string): PayoutRequest => ({
   merchantOrderId,
   amountCents: 50_000,
   bankName: '中国农业银行',
@@ -182,8 +182,61 @@ async function sampleHistory(stack: BenchStack, id: string | undefined) {
   return {
     historyEvents: history.events?.length ?? 0,
     historyBytes: proto.temporal.api.history.v1.History.encode(history).finish().length,
+    historyBytesWithoutCodec: await bytesWithoutCodec(stack, history),
     historyByType: byType,
+    ...confirmationRounds(history),
   };
+}
+
+type History = Awaited<
+  ReturnType<ReturnType<BenchStack['client']['workflow']['getHandle']>['fetchHistory']>
+>;
+
+/** The history's encoded size with every payload decoded: what the codec adds is the difference. */
+async function bytesWithoutCodec(stack: BenchStack, history: History): Promise<number> {
+  const History = proto.temporal.api.history.v1.History;
+  const copy = History.decode(History.encode(history).finish());
+  const payloads: proto.temporal.api.common.v1.IPayload[] = [];
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return;
+    const candidate = node as proto.temporal.api.common.v1.IPayload;
+    if (candidate.metadata !== undefined && candidate.data !== undefined && 'data' in node) {
+      payloads.push(candidate);
+      return;
+    }
+    for (const value of Object.values(node)) walk(value);
+  };
+  walk(copy);
+  const decoded = await stack.codec.decode(payloads);
+  payloads.forEach((p, i) => {
+    p.metadata = decoded[i]!.metadata ?? null;
+    p.data = decoded[i]!.data ?? null;
+  });
+  return History.encode(copy).finish().length;
+}
+
+/**
+ * Events per confirmation round (a timer, the workflow task it wakes and the check in it): the
+ * most between two consecutive timers, and from the last timer to the close.
+ */
+function confirmationRounds(history: History): { rounds?: number; eventsPerRound?: number } {
+  const EventType = proto.temporal.api.enums.v1.EventType;
+  const types = (history.events ?? []).map((e) => e.eventType);
+  const timers = types.flatMap((t, i) => (t === EventType.EVENT_TYPE_TIMER_STARTED ? [i] : []));
+  if (timers.length === 0) return { rounds: 0 };
+  const ends = [...timers.slice(1), types.length - 1];
+  return {
+    rounds: timers.length,
+    eventsPerRound: Math.max(...timers.map((start, k) => ends[k]! - start)),
+  };
+}
+
+/** The confirmation rounds of one unknown payout (the happy path's sample has none). */
+async function unknownRounds(stack: BenchStack, orderIds: readonly string[]) {
+  const id = orderIds[0];
+  if (id === undefined) return {};
+  const workflowId = payoutWorkflowId(BENCH_MERCHANT.platformId, id);
+  return confirmationRounds(await stack.client.workflow.getHandle(workflowId).fetchHistory());
 }
 
 /** Floor A: the same HTTP calls a payout makes (pre-check, create, status query), no Temporal. */
@@ -260,7 +313,7 @@ async function runPayouts(stack: BenchStack, orderIds: readonly string[], deadli
   return { workflowIds, missed };
 }
 
-function createsPerPayout(stack: BenchStack, orderIds: readonly string[]): number {
+export function createsPerPayout(stack: BenchStack, orderIds: readonly string[]): number {
   let creates = 0;
   for (const id of orderIds) {
     creates += stack.sandbox.record(id).creates.filter((c) => c.created).length;
@@ -315,6 +368,10 @@ export async function payoutMix(
     latenciesMs,
     ...(await sampleHistory(stack, workflowIds[0])),
     createsPerPayout: createsPerPayout(stack, orderIds),
+    ...(await unknownRounds(
+      stack,
+      unknown.filter((id) => !missed.includes(id)),
+    )),
     queriesPerHappy: statusQueries(stack, known),
     rssBytes: process.memoryUsage().rss,
   };
@@ -342,96 +399,4 @@ export async function payoutMix(
     return { ...result, callbackToFinalMs, resolvedByCallback: callbackToFinalMs.length };
   }
   return result;
-}
-
-const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** RSS after a settled GC, bytes. */
-async function settledRss(): Promise<number> {
-  gc();
-  await sleep(300);
-  gc();
-  return process.memoryUsage().rss;
-}
-
-/**
- * Memory: RSS growth of this process per cached waiting workflow, payouts (waiting for a check
- * ten minutes out, the order never final) against the trivial workflow (one long timer). Both
- * kinds are terminated afterwards; this Temporal is the bench's own.
- */
-export async function memoryProbe(stack: BenchStack, s: PhaseSettings): Promise<PhaseResult> {
-  const from = clock(stack);
-  const n = s.waiting;
-  const trivialIds = Array.from({ length: n }, (_, i) => `bench-waiting-${s.round}-${i}`);
-  const orderIds = Array.from({ length: n }, (_, i) => `${PREFIX.waiting}${s.round}-${i}`);
-  const payoutIds = orderIds.map((id) => payoutWorkflowId(BENCH_MERCHANT.platformId, id));
-
-  const terminate = async (ids: readonly string[]) => {
-    for (let i = 0; i < ids.length; i += 50) {
-      await Promise.all(
-        ids
-          .slice(i, i + 50)
-          .map((id) => stack.client.workflow.getHandle(id).terminate('bench memory probe')),
-      );
-    }
-  };
-  /** Waits until every workflow has completed a workflow task and waits on its timer. */
-  const waitingOnTimer = async (ids: readonly string[]) => {
-    const until = Date.now() + 120_000;
-    let left = [...ids];
-    while (left.length > 0) {
-      const waiting = await Promise.all(
-        left.slice(0, 50).map(async (id) => {
-          const history = await stack.client.workflow.getHandle(id).fetchHistory();
-          return history.events?.some((e) => e.timerStartedEventAttributes != null) === true;
-        }),
-      );
-      const checked = left.slice(0, 50).filter((_, i) => waiting[i]);
-      left = left.filter((id) => !checked.includes(id));
-      if (left.length > 0 && checked.length === 0) {
-        if (Date.now() > until) throw new Error(`${left[0]} did not reach its timer`);
-        await sleep(200);
-      }
-    }
-  };
-
-  const baseTrivial = await settledRss();
-  await Promise.all(
-    trivialIds.map((id) =>
-      stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
-        taskQueue: FLOOR_QUEUE,
-        workflowId: id,
-        args: [10 * 60_000],
-      }),
-    ),
-  );
-  await waitingOnTimer(trivialIds);
-  const withTrivial = await settledRss();
-  await terminate(trivialIds);
-  await sleep(500);
-
-  const basePayout = await settledRss();
-  await Promise.all(
-    orderIds.map((id) =>
-      stack.payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } }),
-    ),
-  );
-  await waitingOnTimer(payoutIds);
-  const withPayouts = await settledRss();
-  await terminate(payoutIds);
-
-  return {
-    phase: 'memory',
-    round: s.round,
-    ...elapsed(stack, from, 2 * n),
-    latenciesMs: [],
-    unfinished: [],
-    rssBytes: process.memoryUsage().rss,
-    rssPerWaitingTrivial: (withTrivial - baseTrivial) / n,
-    rssPerWaitingPayout: (withPayouts - basePayout) / n,
-  };
 }

@@ -2,7 +2,10 @@
  * Turns the rounds' phase results into the summary: per-phase figures (median and range over
  * rounds) and the targets, each judged met or not met. Pure, like stats.ts.
  */
+import { DEFAULT_PAYOUT_POLICY } from '../../workflows/policy.js';
 import type { PhaseName, PhaseResult } from './phases.js';
+import type { OverloadResult } from './overload.js';
+import type { WorkerKind, WorkerProcessResult } from './worker-process.js';
 import {
   fmt,
   fmtSpread,
@@ -32,7 +35,6 @@ const LABEL: Readonly<Record<PhaseName, string>> = {
   happy: 'payouts: happy path',
   unknownMix: 'payouts: 30% unknown creates',
   callbackMix: 'payouts: resolved by callback',
-  memory: 'memory probe',
 };
 
 function of(results: readonly PhaseResult[], phase: PhaseName): PhaseResult[] {
@@ -55,7 +57,11 @@ function furthestFrom(ideal: number, xs: readonly number[]): number {
   return xs.reduce((worst, x) => (Math.abs(x - ideal) > Math.abs(worst - ideal) ? x : worst));
 }
 
-export function summarize(results: readonly PhaseResult[]): Summary {
+export function summarize(
+  results: readonly PhaseResult[],
+  processes: readonly WorkerProcessResult[] = [],
+  overloaded?: OverloadResult,
+): Summary {
   const phases: Record<string, Record<string, Spread>> = {};
   const rows: string[][] = [];
   for (const phase of THROUGHPUT_PHASES) {
@@ -107,12 +113,20 @@ export function summarize(results: readonly PhaseResult[]): Summary {
   const happy = of(results, 'happy');
   const unknown = of(results, 'unknownMix');
   const callback = of(results, 'callbackMix');
-  const memory = of(results, 'memory');
+  const workers = (kind: WorkerKind) =>
+    processes.filter((p) => p.kind === kind).sort((a, b) => a.round - b.round);
+  const payoutWorkers = workers('payout');
+  const floorWorkers = workers('floor');
+  const perWaiting = (p: WorkerProcessResult) =>
+    (p.rssWaitingBytes - p.rssAfterFirstBytes) / p.waiting;
   const vsC = ratioSpread(perSecond('happy'), perSecond('floorC'));
   const vsB = ratioSpread(perSecond('happy'), perSecond('floorB'));
   const vsA = ratioSpread(perSecond('happy'), perSecond('floorA'));
   const events = spread(values(happy, (r) => r.historyEvents));
   const bytes = spread(values(happy, (r) => r.historyBytes));
+  const plainBytes = spread(values(happy, (r) => r.historyBytesWithoutCodec));
+  const perRound = spread(values(unknown, (r) => r.eventsPerRound));
+  const largestRun = DEFAULT_PAYOUT_POLICY.maxRunEvents + perRound.max;
   const creates = (rs: readonly PhaseResult[]) =>
     furthestFrom(
       1,
@@ -122,12 +136,17 @@ export function summarize(results: readonly PhaseResult[]): Summary {
     unknown.map((r) => (r.queriesPerUnknown ?? Number.NaN) / (r.idealQueriesPerUnknown ?? 1)),
   );
   // RSS moves in steps (heap growth, page reuse): a baseline that did not grow is no baseline.
-  const rssRatio = spread(
-    memory.map((r) =>
-      (r.rssPerWaitingTrivial ?? 0) > 0
-        ? (r.rssPerWaitingPayout ?? Number.NaN) / r.rssPerWaitingTrivial!
-        : Number.NaN,
-    ),
+  const rssRatio = ratioSpread(
+    payoutWorkers.map(perWaiting),
+    floorWorkers.map((p) => (perWaiting(p) > 0 ? perWaiting(p) : Number.NaN)),
+  );
+  const firstRatio = ratioSpread(
+    payoutWorkers.map((p) => p.firstItemMs),
+    floorWorkers.map((p) => p.firstItemMs),
+  );
+  const readyRssRatio = ratioSpread(
+    payoutWorkers.map((p) => p.rssReadyBytes),
+    floorWorkers.map((p) => p.rssReadyBytes),
   );
   const callbackMs = callback.flatMap((r) => r.callbackToFinalMs ?? []);
   const resolved = callback.reduce((n, r) => n + (r.resolvedByCallback ?? 0), 0);
@@ -139,8 +158,12 @@ export function summarize(results: readonly PhaseResult[]): Summary {
     max: s.max / 1024,
     n: s.n,
   });
-  const perPayoutKB = spread(memory.map((r) => (r.rssPerWaitingPayout ?? Number.NaN) / 1024));
-  const perTrivialKB = spread(memory.map((r) => (r.rssPerWaitingTrivial ?? Number.NaN) / 1024));
+  const perPayoutKB = spread(payoutWorkers.map((p) => perWaiting(p) / 1024));
+  const perTrivialKB = spread(floorWorkers.map((p) => perWaiting(p) / 1024));
+  const seconds = (ps: readonly WorkerProcessResult[], pick: (p: WorkerProcessResult) => number) =>
+    fmtSpread(spread(ps.map((p) => pick(p) / 1000)), 1);
+  const mb = (ps: readonly WorkerProcessResult[]) =>
+    fmtSpread(spread(ps.map((p) => p.rssReadyBytes / 2 ** 20)), 0);
 
   const targets: Target[] = [
     {
@@ -177,7 +200,31 @@ export function summarize(results: readonly PhaseResult[]): Summary {
       bound: 3,
       unit: 'KB',
       value: bytes.max / 1024,
-      shown: `${fmtSpread(kb(bytes), 2)} KB`,
+      shown: `${fmtSpread(kb(bytes), 2)} KB, every payload encrypted`,
+    },
+    {
+      metric: 'history size, happy path, the payloads decoded (the codec left out)',
+      comparison: '<',
+      bound: 3,
+      unit: 'KB',
+      value: plainBytes.max / 1024,
+      shown: `${fmtSpread(kb(plainBytes), 2)} KB`,
+    },
+    {
+      metric: 'events per confirmation round (an unknown payout)',
+      comparison: '<=',
+      bound: 7,
+      value: perRound.max,
+      shown: fmtSpread(perRound, 0),
+      digits: 0,
+    },
+    {
+      metric: 'largest run before continue-as-new: maxRunEvents + one round',
+      comparison: '<=',
+      bound: 4096,
+      value: largestRun,
+      shown: `${DEFAULT_PAYOUT_POLICY.maxRunEvents} + ${fmt(perRound.max, 0)}`,
+      digits: 0,
     },
     {
       metric: 'creates per payout, happy path',
@@ -208,11 +255,25 @@ export function summarize(results: readonly PhaseResult[]): Summary {
       shown: fmtSpread(queryRatio),
     },
     {
-      metric: 'worker RSS per cached waiting payout ÷ trivial workflow',
+      metric: 'worker RSS per cached waiting payout ÷ trivial workflow (worker processes)',
       comparison: '<=',
       bound: 1.2,
       value: rssRatio.median,
       shown: `${fmtSpread(rssRatio)}; KB each: payout ${fmtSpread(perPayoutKB, 0)}, trivial ${fmtSpread(perTrivialKB, 0)}`,
+    },
+    {
+      metric: 'worker start to first payout ÷ the floor worker’s',
+      comparison: '<=',
+      bound: 1.2,
+      value: firstRatio.median,
+      shown: `${fmtSpread(firstRatio)}; s: payout ${seconds(payoutWorkers, (p) => p.firstItemMs)} (running after ${seconds(payoutWorkers, (p) => p.readyMs)}), floor ${seconds(floorWorkers, (p) => p.firstItemMs)}`,
+    },
+    {
+      metric: 'worker RSS before the first payout ÷ the floor worker’s',
+      comparison: '<=',
+      bound: 1.2,
+      value: readyRssRatio.median,
+      shown: `${fmtSpread(readyRssRatio)}; MB: payout ${mb(payoutWorkers)}, floor ${mb(floorWorkers)}`,
     },
     {
       metric: `callback → final p50 / p99 ms (${resolved}/${callbackItems} by callback)`,
@@ -235,5 +296,26 @@ export function summarize(results: readonly PhaseResult[]): Summary {
       value: [...happy, ...unknown, ...callback].reduce((n, r) => n + r.unfinished.length, 0),
     },
   ];
+  if (overloaded !== undefined) {
+    const o = overloaded;
+    const what = `overload: ${fmt(o.offeredPerSecond, 1)}/s (2 × ${fmt(o.saturationPerSecond, 1)}) for ${o.offerSeconds} s`;
+    targets.push(
+      {
+        metric: `${what}: started payouts not SUCCEEDED`,
+        comparison: '==',
+        bound: 0,
+        digits: 0,
+        value: o.notFinal,
+        shown: `${o.notFinal} of ${o.started} started (${o.refusedStarts} starts refused); drained ${fmt(o.drainSeconds, 0)} s after the last start, slowest ${fmt(Math.max(...o.latenciesMs) / 1000, 1)} s`,
+      },
+      {
+        metric: `${what}: creates per payout`,
+        comparison: '==',
+        bound: 1,
+        value: o.createsPerPayout,
+        digits: 3,
+      },
+    );
+  }
   return { phases, targets, phaseTable, targetTable: targetsTable(targets) };
 }

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createTemporalDelivery } from '../../src/callback/deliver.js';
 import { startCallbackReceiver, type CallbackReceiver } from '../../src/callback/receiver.js';
@@ -81,6 +82,13 @@ export interface BenchStack {
   readonly gateway: GatewayClient;
   readonly client: Client;
   readonly payouts: PayoutClient;
+  /** The run's payload codec: what the history's size would be without it is read through it. */
+  readonly codec: PayloadCodec;
+  /**
+   * What a worker process of this run needs in its env (Temporal, the codec key, the sandbox
+   * merchant), for the probes that run the worker as a process of its own.
+   */
+  readonly workerEnv: Readonly<Record<string, string>>;
   /** The dev server's pid, for its CPU time. */
   readonly serverPid: number;
   close(): Promise<void>;
@@ -151,6 +159,8 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     const dataConverter = payoutDataConverter(
       parsePayloadCodecConfig({ PAYLOAD_CODEC_KEYS: codecKeys }),
     );
+    const codec = dataConverter.payloadCodecs?.[0];
+    if (codec === undefined) throw new Error('the bench runs with the payload codec on');
     const connection = await Connection.connect({ address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default', dataConverter });
@@ -179,17 +189,22 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     });
     cleanups.push(() => sandbox.close());
 
-    const gateway = createGatewayClient({
-      config: parseGatewayConfig({
-        GATEWAY_BASE_URL: sandbox.url,
-        GATEWAY_PLATFORM_ID: BENCH_MERCHANT.platformId,
-        GATEWAY_SECRET: BENCH_MERCHANT.secret,
-        GATEWAY_AUTH_TOKEN: BENCH_MERCHANT.authToken,
-        GATEWAY_SIGN_MODE: BENCH_MERCHANT.signMode,
-        GATEWAY_NOTIFY_URL: `${receiver.url}${CALLBACK_PATH}`,
-        GATEWAY_ALLOW_HTTP: 'true',
-      }),
-    });
+    const gatewayEnv = {
+      GATEWAY_BASE_URL: sandbox.url,
+      GATEWAY_PLATFORM_ID: BENCH_MERCHANT.platformId,
+      GATEWAY_SECRET: BENCH_MERCHANT.secret,
+      GATEWAY_AUTH_TOKEN: BENCH_MERCHANT.authToken,
+      GATEWAY_SIGN_MODE: BENCH_MERCHANT.signMode,
+      GATEWAY_NOTIFY_URL: `${receiver.url}${CALLBACK_PATH}`,
+      GATEWAY_ALLOW_HTTP: 'true',
+    };
+    const gateway = createGatewayClient({ config: parseGatewayConfig(gatewayEnv) });
+    const workerEnv = {
+      ...gatewayEnv,
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: 'default',
+      PAYLOAD_CODEC_KEYS: codecKeys,
+    };
     verifier.gateway = gateway;
     cleanups.push(() => gateway.close());
 
@@ -223,7 +238,7 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
       platformId: BENCH_MERCHANT.platformId,
       taskQueue: PAYOUT_QUEUE,
     });
-    return { sandbox, gateway, client, payouts, serverPid: server.pid!, close };
+    return { sandbox, gateway, client, payouts, codec, workerEnv, serverPid: server.pid!, close };
   } catch (error) {
     await close();
     throw error;

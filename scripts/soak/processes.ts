@@ -63,6 +63,11 @@ export class ManagedProcess {
     clearTimeout(timer);
   }
 
+  /** The running child's pid (the leader of its process group). */
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
   get running(): boolean {
     return (
       this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null

@@ -1,0 +1,24 @@
+/**
+ * The floor workflows' worker as a process of its own, as the payout worker runs in production
+ * (`src/worker.ts`): the baseline of the worker-process probes (start, memory). Reads
+ * TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE and PAYLOAD_CODEC_KEYS; says "worker running" once it
+ * polls, and stops on SIGTERM.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { parsePayloadCodecConfig, payoutDataConverter } from '../../../src/codec/index.js';
+import { floorActivities } from './activities.js';
+
+Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
+const worker = await Worker.create({
+  connection,
+  namespace: 'default',
+  taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bench-floors',
+  workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+  activities: floorActivities,
+  dataConverter: payoutDataConverter(parsePayloadCodecConfig(process.env)),
+});
+process.stdout.write('worker running\n');
+await worker.run();
+await connection.close();

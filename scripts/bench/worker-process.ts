@@ -1,0 +1,190 @@
+/**
+ * The worker as a process of its own: the product's `src/worker.ts` against the floor workflows'
+ * worker (`floor/worker-main.ts`), each spawned fresh on its own task queue. Measured from
+ * outside, through /proc: the time from spawn to "worker running" and to the first item done,
+ * the RSS before the first item, and the RSS each cached waiting workflow adds. A process that
+ * holds only the worker says what a worker costs; the bench process also holds the sandbox,
+ * the client and the receiver.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPayoutClient } from '../../src/client/index.js';
+import { payoutWorkflowId } from '../../workflows/api.js';
+import { ManagedProcess } from '../soak/processes.js';
+import type { floorTwoActivities, floorWaiting } from './floor/workflows.js';
+import { request } from './phases.js';
+import { BENCH_MERCHANT, PREFIX, processRssBytes, type BenchStack } from './stack.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export type WorkerKind = 'payout' | 'floor';
+
+/** What one worker process measured. */
+export interface WorkerProcessResult {
+  readonly kind: WorkerKind;
+  readonly round: number;
+  /** Spawn to "worker running" (bundling included), ms. */
+  readonly readyMs: number;
+  /** Spawn to the first item's result (a happy payout; floor B's workflow), ms. */
+  readonly firstItemMs: number;
+  /** RSS once running, before the first item. */
+  readonly rssReadyBytes: number;
+  /** RSS after the first item, and with `waiting` workflows cached and waiting on a timer. */
+  readonly rssAfterFirstBytes: number;
+  readonly rssWaitingBytes: number;
+  readonly waiting: number;
+  /** The most RSS seen while the waiting workflows were started. */
+  readonly rssPeakBytes: number;
+  /** Waiting workflows started per second (each to its timer). */
+  readonly waitingPerSecond: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Spawns a worker process of `kind`, runs one item through it, then `waiting` workflows that
+ * wait on a ten-minute timer (payouts: a check ten minutes out on an order that never becomes
+ * final), and reads its RSS at each step. Everything it started is terminated afterwards.
+ */
+export async function workerProcessProbe(
+  stack: BenchStack,
+  options: {
+    readonly kind: WorkerKind;
+    readonly round: number;
+    readonly waiting: number;
+    readonly dir: string;
+    readonly env?: Readonly<Record<string, string>>;
+    readonly onProgress?: (started: number) => void;
+  },
+): Promise<WorkerProcessResult> {
+  const { kind, round, waiting } = options;
+  const taskQueue = `bench-${kind}-process-${round}`;
+  const file = kind === 'payout' ? 'src/worker.ts' : 'scripts/bench/floor/worker-main.ts';
+  const child = new ManagedProcess(
+    `${kind}-worker-${round}`,
+    process.execPath,
+    ['--import', 'tsx', file],
+    { ...process.env, ...stack.workerEnv, TEMPORAL_TASK_QUEUE: taskQueue, ...options.env },
+    root,
+    join(options.dir, `${kind}-worker-${round}.log`),
+  );
+  const payouts = createPayoutClient({
+    client: stack.client,
+    platformId: BENCH_MERCHANT.platformId,
+    taskQueue,
+  });
+  const ids: string[] = [];
+  const rss = () => processRssBytes(child.pid ?? -1);
+  const t0 = performance.now();
+  try {
+    await child.start(/worker running/, 120_000);
+    const readyMs = performance.now() - t0;
+    const rssReadyBytes = rss();
+
+    // The first item: a happy payout, or floor B's two activities.
+    if (kind === 'payout') {
+      const id = `${PREFIX.happy}process-${round}`;
+      await payouts.startPayout(request(id), { policy: { firstCheckDelay: '100ms' } });
+      ids.push(payoutWorkflowId(BENCH_MERCHANT.platformId, id));
+      await payouts.waitForPayout(id, { timeoutMs: 60_000 });
+    } else {
+      const id = `bench-floor-process-${round}`;
+      ids.push(id);
+      await stack.client.workflow.execute<typeof floorTwoActivities>('floorTwoActivities', {
+        taskQueue,
+        workflowId: id,
+        args: [id],
+      });
+    }
+    const firstItemMs = performance.now() - t0;
+    await sleep(1_000);
+    const rssAfterFirstBytes = rss();
+
+    let rssPeakBytes = rssAfterFirstBytes;
+    const from = performance.now();
+    const first = ids.length;
+    for (let i = 0; i < waiting; i += 100) {
+      const batch = Array.from({ length: Math.min(100, waiting - i) }, (_, j) => i + j);
+      await Promise.all(
+        batch.map(async (n) => {
+          if (kind === 'payout') {
+            const id = `${PREFIX.waiting}process-${round}-${n}`;
+            await payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } });
+            ids.push(payoutWorkflowId(BENCH_MERCHANT.platformId, id));
+          } else {
+            const id = `bench-waiting-process-${round}-${n}`;
+            await stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
+              taskQueue,
+              workflowId: id,
+              args: [10 * 60_000],
+            });
+            ids.push(id);
+          }
+        }),
+      );
+      rssPeakBytes = Math.max(rssPeakBytes, rss());
+      options.onProgress?.(Math.min(i + 100, waiting));
+    }
+    await waitingOnTimer(stack, ids.slice(first), () => {
+      rssPeakBytes = Math.max(rssPeakBytes, rss());
+    });
+    const waitingPerSecond = waiting / ((performance.now() - from) / 1000);
+    await sleep(2_000);
+    const rssWaitingBytes = rss();
+    return {
+      kind,
+      round,
+      readyMs,
+      firstItemMs,
+      rssReadyBytes,
+      rssAfterFirstBytes,
+      rssWaitingBytes,
+      waiting,
+      rssPeakBytes: Math.max(rssPeakBytes, rssWaitingBytes),
+      waitingPerSecond,
+    };
+  } finally {
+    await child.close().catch(() => undefined);
+    await terminate(stack, ids);
+  }
+}
+
+/** Waits until every workflow has started its timer (its first workflow task is done). */
+export async function waitingOnTimer(
+  stack: BenchStack,
+  ids: readonly string[],
+  onPoll: () => void = () => {},
+): Promise<void> {
+  const until = Date.now() + 600_000;
+  let left = [...ids];
+  while (left.length > 0) {
+    const slice = left.slice(0, 50);
+    const waiting = await Promise.all(
+      slice.map(async (id) => {
+        const history = await stack.client.workflow.getHandle(id).fetchHistory();
+        return history.events?.some((e) => e.timerStartedEventAttributes != null) === true;
+      }),
+    );
+    const checked = new Set(slice.filter((_, i) => waiting[i]));
+    left = left.filter((id) => !checked.has(id));
+    onPoll();
+    if (left.length > 0 && checked.size === 0) {
+      if (Date.now() > until) throw new Error(`${left[0]} did not reach its timer`);
+      await sleep(200);
+    }
+  }
+}
+
+/** Terminates workflows, 50 at a time; ones already closed are skipped. */
+export async function terminate(stack: BenchStack, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 50) {
+    await Promise.all(
+      ids.slice(i, i + 50).map((id) =>
+        stack.client.workflow
+          .getHandle(id)
+          .terminate('bench: done')
+          .catch(() => undefined),
+      ),
+    );
+  }
+}
