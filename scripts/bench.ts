@@ -20,6 +20,7 @@ import { summarize } from './bench/report.js';
 import { startBenchStack, type BenchStack } from './bench/stack.js';
 import { progressBar } from './bench/stats.js';
 import {
+  prebuiltBundles,
   workerProcessProbe,
   type WorkerKind,
   type WorkerProcessResult,
@@ -44,19 +45,32 @@ const CALLBACK_AFTER_MS = 150;
 interface Args {
   size: Size;
   pragmas: string[];
+  /** `--dynamic-config KEY=VALUE`: the dev server's dynamic config, to compare settings. */
+  dynamicConfig: string[];
   /** `--waiting N`: only the many-waiting-payouts run, N payouts on one worker process. */
   waitingRun: number | null;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]... [--waiting N]\n';
+  'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]... [--dynamic-config KEY=VALUE]... [--waiting N]\n';
 
 function parseArgs(argv: readonly string[]): Args {
   let size: Size = 'quick';
   const pragmas: string[] = [];
   let waitingRun: number | null = null;
+  const dynamicConfig: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
+    if (arg === '--dynamic-config') {
+      const value = argv[++i];
+      if (value === undefined || !/^[\w.]+=[\w.]+$/.test(value)) {
+        throw new Error(
+          '--dynamic-config wants KEY=VALUE, e.g. system.enableActivityEagerExecution=true',
+        );
+      }
+      dynamicConfig.push(value);
+      continue;
+    }
     if (arg === '--waiting') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 100_000) {
@@ -84,7 +98,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (value !== 'quick' && value !== 'full') throw new Error('--size must be quick or full');
     size = value;
   }
-  return { size, pragmas, waitingRun };
+  return { size, pragmas, dynamicConfig, waitingRun };
 }
 
 type Step = (stack: BenchStack, s: PhaseSettings) => Promise<PhaseResult>;
@@ -98,8 +112,8 @@ const STEPS: readonly [string, Step][] = [
 ];
 
 async function main(): Promise<void> {
-  const { size, pragmas, waitingRun } = parseArgs(process.argv.slice(2));
-  if (waitingRun !== null) return manyWaiting(waitingRun, pragmas);
+  const { size, pragmas, dynamicConfig, waitingRun } = parseArgs(process.argv.slice(2));
+  if (waitingRun !== null) return manyWaiting(waitingRun, pragmas, dynamicConfig);
   const config = SIZES[size];
   const tty = process.stderr.isTTY;
   const totalSteps = 2 + config.rounds * (STEPS.length + 1);
@@ -119,6 +133,7 @@ async function main(): Promise<void> {
     unknownQueries: UNKNOWN_QUERIES,
     callbackAfterMs: CALLBACK_AFTER_MS,
     sqlitePragmas: pragmas,
+    dynamicConfig,
   });
   const results: PhaseResult[] = [];
   const processes: WorkerProcessResult[] = [];
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
       unknownShare: UNKNOWN_SHARE,
       deadlineMs: config.deadlineMs,
     });
+    const bundles = await prebuiltBundles(dir);
     progress('warm-up');
     for (const [, step] of STEPS) await step(stack, settings(0, config.warmup));
     done += 1;
@@ -152,7 +168,13 @@ async function main(): Promise<void> {
       for (const kind of kinds) {
         progress(`round ${round}/${config.rounds}: ${kind} worker process`);
         processes.push(
-          await workerProcessProbe(stack, { kind, round, waiting: config.waiting, dir }),
+          await workerProcessProbe(stack, {
+            kind,
+            round,
+            waiting: config.waiting,
+            dir,
+            env: bundles[kind],
+          }),
         );
       }
       done += 1;
@@ -182,6 +204,7 @@ async function main(): Promise<void> {
     unknownShare: UNKNOWN_SHARE,
     callbackAfterMs: CALLBACK_AFTER_MS,
     sqlitePragmas: pragmas,
+    dynamicConfig,
     startedAt: startedAt.toISOString(),
     seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     node: process.version,
@@ -190,7 +213,7 @@ async function main(): Promise<void> {
     loadavgAtEnd: loadavg().map((l) => Number(l.toFixed(2))),
   };
   const markdown = [
-    `Bench \`--size ${size}${pragmas.map((p) => ` --sqlite-pragma ${p}`).join('')}\`, ${config.rounds} rounds of ${config.items} items per phase, ` +
+    `Bench \`--size ${size}${pragmas.map((p) => ` --sqlite-pragma ${p}`).join('')}${dynamicConfig.map((v) => ` --dynamic-config ${v}`).join('')}\`, ${config.rounds} rounds of ${config.items} items per phase, ` +
       `${context.startedAt}, ${context.seconds} s, node ${context.node}, ${context.cpus} CPUs, ` +
       `load average ${context.loadavgAtStart.join(' ')} at start, ${context.loadavgAtEnd.join(' ')} at end. ` +
       'Figures are the median over rounds, the range in parentheses.',
@@ -216,7 +239,7 @@ async function main(): Promise<void> {
  * `--waiting N`: N payouts waiting on a check ten minutes out, on one payout worker process
  * with its default cache (`WORKER_MAX_CACHED_WORKFLOWS`); the RSS at the end and at its most.
  */
-async function manyWaiting(n: number, pragmas: string[]): Promise<void> {
+async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
   const startedAt = new Date();
   const stack = await startBenchStack({
@@ -224,13 +247,16 @@ async function manyWaiting(n: number, pragmas: string[]): Promise<void> {
     unknownQueries: UNKNOWN_QUERIES,
     callbackAfterMs: CALLBACK_AFTER_MS,
     sqlitePragmas: pragmas,
+    dynamicConfig,
   });
   try {
+    const bundles = await prebuiltBundles(dir);
     const result = await workerProcessProbe(stack, {
       kind: 'payout',
       round: 0,
       waiting: n,
       dir,
+      env: bundles.payout,
       onProgress: (started) => {
         const label = `${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ${started}/${n} started`;
         process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${label}` : `${label}\n`);

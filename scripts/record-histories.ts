@@ -3,6 +3,8 @@
  * activities and writes its event history to test/workflows/histories/. The replay test replays
  * them against the current workflow code, so a change that would break running payouts fails CI.
  * Re-record only for a change that is meant to be incompatible (and then version the workflow).
+ * `npm run histories:record -- NAME...` records only the named paths: a new path gets its
+ * history without the older ones being rewritten by newer code.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { spawnSync } from 'node:child_process';
@@ -60,6 +62,8 @@ interface Scenario {
   /** What each submit does: a create outcome (after a pre-check that found nothing), or a whole result. */
   readonly submits: (SubmitOutcome | SubmitResult)[];
   readonly queries: (id: string) => Step[];
+  /** The answer of the first check inside an accepted submit, when it ran there. */
+  readonly firstCheck?: (id: string) => QueryOutcome;
   readonly policy?: PayoutPolicyInput;
   readonly during?: (
     handle: ReturnType<TestWorkflowEnvironment['client']['workflow']['getHandle']>,
@@ -152,6 +156,13 @@ const SCENARIOS: Scenario[] = [
     ],
     policy: { maxRunEvents: 50, firstCheckDelay: '50ms', maxCheckDelay: '50ms' },
   },
+  {
+    name: 'first-check-in-submit',
+    expect: 'SUCCEEDED',
+    submits: [{ kind: 'accepted', payoutId: '' }],
+    firstCheck: (id) => order(id, 'processing', 2),
+    queries: (id) => [order(id, 'success', 3)],
+  },
 ];
 
 function scripted(scenario: Scenario, id: string): PayoutActivities {
@@ -167,6 +178,10 @@ function scripted(scenario: Scenario, id: string): PayoutActivities {
       if (next.kind === 'sent' || next.kind === 'not-sent') return Promise.resolve(next);
       // The gateway's payout_id is the same in the create answer and in every query answer.
       const outcome = next.kind === 'accepted' ? { ...next, payoutId: `POT-${id}` } : next;
+      const firstCheck = next.kind === 'accepted' ? scenario.firstCheck?.(id) : undefined;
+      if (firstCheck !== undefined && firstCheck.kind !== 'unavailable') {
+        return Promise.resolve({ kind: 'sent', outcome, firstCheck });
+      }
       return Promise.resolve({ kind: 'sent', outcome });
     },
     queryPayoutStatus: () => {
@@ -195,7 +210,10 @@ async function main(): Promise<void> {
   });
   try {
     mkdirSync(outDir, { recursive: true });
-    for (const scenario of SCENARIOS) {
+    const only = process.argv.slice(2);
+    const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+    if (unknown.length > 0) throw new Error(`no recorded path named ${unknown.join(', ')}`);
+    for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
       const id = `HIST-${scenario.name}`.slice(0, 32);
       const taskQueue = `record-${scenario.name}`;
       const worker = await Worker.create({

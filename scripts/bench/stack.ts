@@ -100,6 +100,8 @@ export interface StackOptions {
   readonly callbackAfterMs: number;
   /** `--sqlite-pragma` values for the dev server (`journal_mode=wal`), to compare settings. */
   readonly sqlitePragmas?: readonly string[];
+  /** `--dynamic-config-value` values for the dev server (`KEY=VALUE`), to compare settings. */
+  readonly dynamicConfig?: readonly string[];
 }
 
 /** CPU seconds (user + system) a process has used, from /proc; NaN where there is no /proc. */
@@ -146,12 +148,10 @@ export async function startBenchStack(options: StackOptions): Promise<BenchStack
     if (cli.source === 'sdk-download') throw new Error('the bench needs a local temporal CLI');
     const port = await freePort();
     const address = `127.0.0.1:${port}`;
-    const server = spawnServer(
-      cli.path,
-      port,
-      join(options.dir, 'temporal.sqlite'),
-      options.sqlitePragmas ?? [],
-    );
+    const server = spawnServer(cli.path, port, join(options.dir, 'temporal.sqlite'), [
+      ...(options.sqlitePragmas ?? []).flatMap((p) => ['--sqlite-pragma', p]),
+      ...(options.dynamicConfig ?? []).flatMap((v) => ['--dynamic-config-value', v]),
+    ]);
     cleanups.push(() => stopChild(server));
     await waitForServer(address, server);
 
@@ -249,14 +249,11 @@ function spawnServer(
   cli: string,
   port: number,
   dbFile: string,
-  pragmas: readonly string[],
+  extraArgs: readonly string[],
 ): ChildProcess {
-  const child = spawn(
-    cli,
-    [...headlessDevServerArgs(port, dbFile), ...pragmas.flatMap((p) => ['--sqlite-pragma', p])],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  return child;
+  return spawn(cli, [...headlessDevServerArgs(port, dbFile), ...extraArgs], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

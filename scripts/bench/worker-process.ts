@@ -6,8 +6,11 @@
  * holds only the worker says what a worker costs; the bench process also holds the sandbox,
  * the client and the receiver.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { buildWorkflowBundle } from '../../src/worker/workflow-bundle.js';
 import { createPayoutClient } from '../../src/client/index.js';
 import { payoutWorkflowId } from '../../workflows/api.js';
 import { ManagedProcess } from '../soak/processes.js';
@@ -37,6 +40,23 @@ export interface WorkerProcessResult {
   readonly rssPeakBytes: number;
   /** Waiting workflows started per second (each to its timer). */
   readonly waitingPerSecond: number;
+}
+
+/**
+ * Both workers start from a bundle built ahead, as the product's image runs its worker
+ * (`WORKER_WORKFLOW_BUNDLE`): what is timed is the process's own start, not webpack's.
+ */
+export async function prebuiltBundles(
+  dir: string,
+): Promise<Record<WorkerKind, Record<string, string>>> {
+  const payout = join(dir, 'payout-workflows.js');
+  await buildWorkflowBundle(payout);
+  const floor = join(dir, 'floor-workflows.js');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('./floor/workflows.ts', import.meta.url)),
+  });
+  writeFileSync(floor, code);
+  return { payout: { WORKER_WORKFLOW_BUNDLE: payout }, floor: { BENCH_FLOOR_BUNDLE: floor } };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -52,6 +52,7 @@ describe('replay of recorded payout histories', () => {
         'escalated-then-operator.json',
         'continued-as-new.json',
         'continued-as-new.last-run.json',
+        'first-check-in-submit.json',
       ]),
     );
   });

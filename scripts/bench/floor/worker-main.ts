@@ -1,8 +1,8 @@
 /**
  * The floor workflows' worker as a process of its own, as the payout worker runs in production
  * (`src/worker.ts`): the baseline of the worker-process probes (start, memory). Reads
- * TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE and PAYLOAD_CODEC_KEYS; says "worker running" once it
- * polls, and stops on SIGTERM.
+ * TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE, PAYLOAD_CODEC_KEYS and BENCH_FLOOR_BUNDLE (a prebuilt
+ * bundle; bundled at start without it); says "worker running" once it polls, stops on SIGTERM.
  */
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -15,7 +15,9 @@ const worker = await Worker.create({
   connection,
   namespace: 'default',
   taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bench-floors',
-  workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+  ...(process.env.BENCH_FLOOR_BUNDLE
+    ? { workflowBundle: { codePath: process.env.BENCH_FLOOR_BUNDLE } }
+    : { workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)) }),
   activities: floorActivities,
   dataConverter: payoutDataConverter(parsePayloadCodecConfig(process.env)),
 });
