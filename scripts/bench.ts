@@ -257,8 +257,8 @@ async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]
       waiting: n,
       dir,
       env: bundles.payout,
-      onProgress: (started) => {
-        const label = `${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ${started}/${n} started`;
+      onProgress: (waiting, rssBytes) => {
+        const label = `${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ${waiting}/${n} waiting, worker RSS ${(rssBytes / 2 ** 20).toFixed(0)} MB`;
         process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${label}` : `${label}\n`);
       },
     });

@@ -7,7 +7,10 @@ import type { FieldIssue } from '../vocabulary/issues.js';
  * need, through {@link PayoutPolicyInput}.
  */
 export interface PayoutPolicy {
-  /** Delay before the first status check after a submit (then multiplied: 5s, 10s, 20s, ...). */
+  /**
+   * Delay before the first status check after a submit (then multiplied: 5s, 10s, 20s, ...). At
+   * most `INLINE_FIRST_CHECK_MAX_MS` (1 s), an accepted create's submit makes the check itself.
+   */
   readonly firstCheckDelay: number;
   /** Factor between consecutive check delays. */
   readonly checkBackoff: number;

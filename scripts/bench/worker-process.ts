@@ -74,7 +74,7 @@ export async function workerProcessProbe(
     readonly waiting: number;
     readonly dir: string;
     readonly env?: Readonly<Record<string, string>>;
-    readonly onProgress?: (started: number) => void;
+    readonly onProgress?: (waiting: number, rssBytes: number) => void;
   },
 ): Promise<WorkerProcessResult> {
   const { kind, round, waiting } = options;
@@ -122,15 +122,14 @@ export async function workerProcessProbe(
 
     let rssPeakBytes = rssAfterFirstBytes;
     const from = performance.now();
-    const first = ids.length;
     for (let i = 0; i < waiting; i += 100) {
       const batch = Array.from({ length: Math.min(100, waiting - i) }, (_, j) => i + j);
-      await Promise.all(
+      const batchIds = await Promise.all(
         batch.map(async (n) => {
           if (kind === 'payout') {
             const id = `${PREFIX.waiting}process-${round}-${n}`;
             await payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } });
-            ids.push(payoutWorkflowId(BENCH_MERCHANT.platformId, id));
+            return payoutWorkflowId(BENCH_MERCHANT.platformId, id);
           } else {
             const id = `bench-waiting-process-${round}-${n}`;
             await stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
@@ -138,16 +137,18 @@ export async function workerProcessProbe(
               workflowId: id,
               args: [10 * 60_000],
             });
-            ids.push(id);
+            return id;
           }
         }),
       );
-      rssPeakBytes = Math.max(rssPeakBytes, rss());
-      options.onProgress?.(Math.min(i + 100, waiting));
+      ids.push(...batchIds);
+      // Paced: a batch waits on its timers before the next starts, so what is measured is
+      // workflows waiting, not a backlog of starts (the overload phase measures that).
+      await waitingOnTimer(stack, batchIds, () => {
+        rssPeakBytes = Math.max(rssPeakBytes, rss());
+      });
+      options.onProgress?.(Math.min(i + 100, waiting), rss());
     }
-    await waitingOnTimer(stack, ids.slice(first), () => {
-      rssPeakBytes = Math.max(rssPeakBytes, rss());
-    });
     const waitingPerSecond = waiting / ((performance.now() - from) / 1000);
     await sleep(2_000);
     const rssWaitingBytes = rss();
@@ -169,29 +170,41 @@ export async function workerProcessProbe(
   }
 }
 
-/** Waits until every workflow has started its timer (its first workflow task is done). */
+/**
+ * Waits until every workflow has started its timer (its first workflow tasks are done), looking
+ * at all of them in turn; one that has not by the deadline fails the run with its last events.
+ */
 export async function waitingOnTimer(
   stack: BenchStack,
   ids: readonly string[],
   onPoll: () => void = () => {},
+  deadlineMs = 600_000,
 ): Promise<void> {
-  const until = Date.now() + 600_000;
+  const until = Date.now() + deadlineMs;
   let left = [...ids];
   while (left.length > 0) {
-    const slice = left.slice(0, 50);
-    const waiting = await Promise.all(
-      slice.map(async (id) => {
-        const history = await stack.client.workflow.getHandle(id).fetchHistory();
-        return history.events?.some((e) => e.timerStartedEventAttributes != null) === true;
-      }),
-    );
-    const checked = new Set(slice.filter((_, i) => waiting[i]));
-    left = left.filter((id) => !checked.has(id));
-    onPoll();
-    if (left.length > 0 && checked.size === 0) {
-      if (Date.now() > until) throw new Error(`${left[0]} did not reach its timer`);
-      await sleep(200);
+    const notYet: string[] = [];
+    for (let i = 0; i < left.length; i += 50) {
+      const slice = left.slice(i, i + 50);
+      const histories = await Promise.all(
+        slice.map((id) => stack.client.workflow.getHandle(id).fetchHistory()),
+      );
+      slice.forEach((id, j) => {
+        const events = histories[j]!.events ?? [];
+        if (!events.some((e) => e.timerStartedEventAttributes != null)) notYet.push(id);
+      });
+      onPoll();
     }
+    left = notYet;
+    if (left.length === 0) return;
+    if (Date.now() > until) {
+      const history = await stack.client.workflow.getHandle(left[0]!).fetchHistory();
+      const last = (history.events ?? []).slice(-4).map((e) => String(e.eventType));
+      throw new Error(
+        `${left.length} workflows did not reach their timer, ${left[0]} among them (last events ${last.join(', ')})`,
+      );
+    }
+    await sleep(500);
   }
 }
 
