@@ -257,6 +257,8 @@ async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]
       waiting: n,
       dir,
       env: bundles.payout,
+      // The dev server goes with the run: terminating 10,000 payouts would take minutes.
+      leaveRunning: true,
       onProgress: (waiting, rssBytes) => {
         const label = `${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ${waiting}/${n} waiting, worker RSS ${(rssBytes / 2 ** 20).toFixed(0)} MB`;
         process.stderr.write(process.stderr.isTTY ? `\r\x1b[K${label}` : `${label}\n`);
@@ -264,7 +266,7 @@ async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]
     });
     const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
     const line =
-      `${n} payouts waiting on one worker process (WORKER_MAX_CACHED_WORKFLOWS default), ` +
+      `${n} payouts waiting on one worker process (WORKER_MAX_CACHED_WORKFLOWS ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default'}), ` +
       `${startedAt.toISOString()}, ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s: ` +
       `RSS ${mb(result.rssReadyBytes)} MB running, ${mb(result.rssAfterFirstBytes)} MB after the first payout, ` +
       `${mb(result.rssWaitingBytes)} MB with all waiting, ${mb(result.rssPeakBytes)} MB at most; ` +

@@ -75,6 +75,8 @@ export async function workerProcessProbe(
     readonly dir: string;
     readonly env?: Readonly<Record<string, string>>;
     readonly onProgress?: (waiting: number, rssBytes: number) => void;
+    /** Leave what it started to the dev server (one the run throws away): no terminations. */
+    readonly leaveRunning?: boolean;
   },
 ): Promise<WorkerProcessResult> {
   const { kind, round, waiting } = options;
@@ -166,7 +168,7 @@ export async function workerProcessProbe(
     };
   } finally {
     await child.close().catch(() => undefined);
-    await terminate(stack, ids);
+    if (options.leaveRunning !== true) await terminate(stack, ids);
   }
 }
 
