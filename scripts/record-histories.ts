@@ -163,6 +163,13 @@ const SCENARIOS: Scenario[] = [
     firstCheck: (id) => order(id, 'processing', 2),
     queries: (id) => [order(id, 'success', 3)],
   },
+  {
+    name: 'first-check-final-in-submit',
+    expect: 'SUCCEEDED',
+    submits: [{ kind: 'accepted', payoutId: '' }],
+    firstCheck: (id) => order(id, 'success', 3),
+    queries: () => [],
+  },
 ];
 
 function scripted(scenario: Scenario, id: string): PayoutActivities {

@@ -21,7 +21,7 @@ export interface OverloadResult {
   readonly succeeded: number;
   /** Started payouts not SUCCEEDED by the deadline: lost for this run's purpose. */
   readonly notFinal: number;
-  /** Seconds from the last start to the last payout's end. */
+  /** Seconds from the last accepted start to the last payout's end; NaN when not drained. */
   readonly drainSeconds: number;
   readonly createsPerPayout: number;
   /** Start to result, as the client saw it, ms. */
@@ -56,19 +56,18 @@ export async function overload(
     } catch {
       refusedStarts += 1;
       return;
-    } finally {
-      lastStartAt = Math.max(lastStartAt, performance.now());
     }
+    lastStartAt = Math.max(lastStartAt, performance.now());
     const handle = stack.client.workflow.getHandle(payoutWorkflowId(BENCH_MERCHANT.platformId, id));
     const result: unknown = await handle.result();
     ended.set(id, String((result as { status?: string }).status));
     latenciesMs.push(performance.now() - startedAt);
   });
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    Promise.allSettled(runs),
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, options.seconds * 1000 + options.deadlineMs);
+  const drained = await Promise.race([
+    Promise.allSettled(runs).then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), options.seconds * 1000 + options.deadlineMs);
     }),
   ]);
   clearTimeout(timer);
@@ -85,7 +84,8 @@ export async function overload(
     started,
     succeeded,
     notFinal: started - succeeded,
-    drainSeconds: (lastEnd - lastStartAt) / 1000,
+    // Not drained by the deadline: no drain time (notFinal says how many were left).
+    drainSeconds: drained ? (lastEnd - lastStartAt) / 1000 : Number.NaN,
     createsPerPayout: createsPerPayout(stack, startedIds),
     latenciesMs,
   };

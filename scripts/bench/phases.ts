@@ -217,7 +217,8 @@ async function bytesWithoutCodec(stack: BenchStack, history: History): Promise<n
 
 /**
  * Events per confirmation round (a timer, the workflow task it wakes and the check in it): the
- * most between two consecutive timers, and from the last timer to the close.
+ * most between two consecutive timers, and from the last timer to the close (the close itself,
+ * the workflow's end rather than a round's, not counted).
  */
 function confirmationRounds(history: History): { rounds?: number; eventsPerRound?: number } {
   const EventType = proto.temporal.api.enums.v1.EventType;

@@ -48,7 +48,7 @@ export const WORKER_CONFIG_KEYS = envKeys([
     key: 'WORKER_MAX_CACHED_WORKFLOWS',
     default: '1000',
     meaning:
-      'payout workflows kept in worker memory between their timers (about 0.3 MB each); one evicted replays its short history at its next check, so more waiting payouts cost replays, not cached memory (docs/performance.md has the 10,000-payout figures)',
+      'payout workflows kept in worker memory between their timers (0.2 to 0.4 MB each); one evicted replays its short history at its next check, so more waiting payouts cost replays, not cached memory (docs/performance.md has the 10,000-payout figures)',
     // At least the worker's 40 concurrent workflow tasks, each of which holds a cached workflow.
     schema: wholeNumberSchema(40, 100_000, 'workflows'),
   },

@@ -53,6 +53,7 @@ describe('replay of recorded payout histories', () => {
         'continued-as-new.json',
         'continued-as-new.last-run.json',
         'first-check-in-submit.json',
+        'first-check-final-in-submit.json',
       ]),
     );
   });
