@@ -18,7 +18,7 @@ import {
 import { overload, type OverloadResult } from './bench/overload.js';
 import { summarize } from './bench/report.js';
 import { startBenchStack, type BenchStack } from './bench/stack.js';
-import { progressBar } from './bench/stats.js';
+import { median, progressBar } from './bench/stats.js';
 import {
   prebuiltBundles,
   workerProcessProbe,
@@ -128,22 +128,10 @@ async function main(): Promise<void> {
   const load = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
   progress('starting the dev server, sandbox and workers');
-  const stack = await startBenchStack({
-    dir,
-    unknownQueries: UNKNOWN_QUERIES,
-    callbackAfterMs: CALLBACK_AFTER_MS,
-    sqlitePragmas: pragmas,
-    dynamicConfig,
-  });
+  const stack = await startStack(dir, pragmas, dynamicConfig);
   const results: PhaseResult[] = [];
   const processes: WorkerProcessResult[] = [];
   let overloaded: OverloadResult | undefined;
-  // Ctrl-C or SIGTERM: the dev server goes down with the bench.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void stack.close().finally(() => process.exit(130));
-    });
-  }
   try {
     const settings = (round: number, items: number): PhaseSettings => ({
       round,
@@ -180,8 +168,7 @@ async function main(): Promise<void> {
       done += 1;
     }
     // Twice the happy path's saturation rate of this run.
-    const happy = results.filter((r) => r.phase === 'happy').map((r) => r.perSecond);
-    const saturation = [...happy].sort((a, b) => a - b)[Math.floor(happy.length / 2)] ?? 1;
+    const saturation = median(results.filter((r) => r.phase === 'happy').map((r) => r.perSecond));
     progress(`overload: ${(2 * saturation).toFixed(1)}/s for ${config.overloadSeconds} s`);
     overloaded = await overload(stack, {
       saturationPerSecond: saturation,
@@ -235,13 +222,12 @@ async function main(): Promise<void> {
   process.stderr.write(`wrote ${base}.json and .md\n`);
 }
 
-/**
- * `--waiting N`: N payouts waiting on a check ten minutes out, on one payout worker process
- * with its default cache (`WORKER_MAX_CACHED_WORKFLOWS`); the RSS at the end and at its most.
- */
-async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
-  const startedAt = new Date();
+/** The bench's stack in `dir`; Ctrl-C or SIGTERM takes its dev server down with the bench. */
+async function startStack(
+  dir: string,
+  pragmas: string[],
+  dynamicConfig: string[],
+): Promise<BenchStack> {
   const stack = await startBenchStack({
     dir,
     unknownQueries: UNKNOWN_QUERIES,
@@ -249,6 +235,23 @@ async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]
     sqlitePragmas: pragmas,
     dynamicConfig,
   });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stack.close().finally(() => process.exit(130));
+    });
+  }
+  return stack;
+}
+
+/**
+ * `--waiting N`: N payouts waiting on a check ten minutes out, on one payout worker process with
+ * the cache its env gives (`WORKER_MAX_CACHED_WORKFLOWS`, default 1,000); the RSS at the end and
+ * at its most.
+ */
+async function manyWaiting(n: number, pragmas: string[], dynamicConfig: string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
+  const startedAt = new Date();
+  const stack = await startStack(dir, pragmas, dynamicConfig);
   try {
     const bundles = await prebuiltBundles(dir);
     const result = await workerProcessProbe(stack, {

@@ -188,20 +188,18 @@ async function sampleHistory(stack: BenchStack, id: string | undefined) {
   };
 }
 
-type History = Awaited<
-  ReturnType<ReturnType<BenchStack['client']['workflow']['getHandle']>['fetchHistory']>
->;
+type History = proto.temporal.api.history.v1.IHistory;
 
 /** The history's encoded size with every payload decoded: what the codec adds is the difference. */
 async function bytesWithoutCodec(stack: BenchStack, history: History): Promise<number> {
   const History = proto.temporal.api.history.v1.History;
   const copy = History.decode(History.encode(history).finish());
-  const payloads: proto.temporal.api.common.v1.IPayload[] = [];
+  const payloads: proto.temporal.api.common.v1.Payload[] = [];
+  // A payload, wherever it sits, is the one message with both a `metadata` and a `data` field.
   const walk = (node: unknown): void => {
     if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return;
-    const candidate = node as proto.temporal.api.common.v1.IPayload;
-    if (candidate.metadata !== undefined && candidate.data !== undefined && 'data' in node) {
-      payloads.push(candidate);
+    if ('metadata' in node && 'data' in node) {
+      payloads.push(node as proto.temporal.api.common.v1.Payload);
       return;
     }
     for (const value of Object.values(node)) walk(value);
@@ -209,8 +207,8 @@ async function bytesWithoutCodec(stack: BenchStack, history: History): Promise<n
   walk(copy);
   const decoded = await stack.codec.decode(payloads);
   payloads.forEach((p, i) => {
-    p.metadata = decoded[i]!.metadata ?? null;
-    p.data = decoded[i]!.data ?? null;
+    p.metadata = decoded[i]!.metadata ?? {};
+    p.data = decoded[i]!.data ?? new Uint8Array();
   });
   return History.encode(copy).finish().length;
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,9 +16,7 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', 
 const SOURCE_DIRS = ['workflows', 'vocabulary'];
 /** The workflow SDK the bundle runs on (its package version). */
 const SDK_VERSION = (
-  JSON.parse(
-    readFileSync(join(ROOT, 'node_modules/@temporalio/workflow/package.json'), 'utf8'),
-  ) as { version: string }
+  createRequire(import.meta.url)('@temporalio/workflow/package.json') as { version: string }
 ).version;
 
 /** A digest of every source the bundle is built from. */

@@ -2,25 +2,19 @@ import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import type { SubmitResult } from '../../activities/types.js';
 import type { QueryOutcome } from '../../vocabulary/gateway.js';
-import { payoutStatusQuery, type PayoutStatusView } from '../../workflows/api.js';
-import { startTimeSkippingEnv } from '../support/temporal.js';
+import { payoutStatusQuery } from '../../workflows/api.js';
 import { accepted, found } from './decide-fixtures.js';
 import {
   ScriptedGateway,
   newRequest,
-  registerSearchAttributes,
-  useHarness,
+  useTimeSkippingHarness,
+  evidenceKinds,
   type PayoutHandle,
 } from './payout-harness.js';
 
-const harness = useHarness(async () => {
-  const env = await startTimeSkippingEnv();
-  await registerSearchAttributes(env);
-  return env;
-});
+const harness = useTimeSkippingHarness();
 
 const EventType = temporal.api.enums.v1.EventType;
-const kinds = (s: PayoutStatusView) => s.evidence.entries.map((e) => e.kind);
 
 /** The event types of the payout's history, in order. */
 async function eventTypes(handle: PayoutHandle): Promise<string[]> {
@@ -57,7 +51,7 @@ describe('payoutWorkflow: a short first check runs inside the submit', () => {
         resolvedBy: { by: 'query', afterEscalation: null },
       });
       expect(gateway.queries).toBe(0);
-      expect(kinds(await handle.query(payoutStatusQuery))).toEqual([
+      expect(evidenceKinds(await handle.query(payoutStatusQuery))).toEqual([
         'query',
         'create',
         'status',
@@ -82,7 +76,7 @@ describe('payoutWorkflow: a short first check runs inside the submit', () => {
       expect(result).toMatchObject({ status: 'SUCCEEDED', creates: 1 });
       // The inline check plus one timed check: not a second "first" check.
       expect(gateway.queries).toBe(1);
-      expect(kinds(await handle.query(payoutStatusQuery))).toEqual([
+      expect(evidenceKinds(await handle.query(payoutStatusQuery))).toEqual([
         'query',
         'create',
         'status',

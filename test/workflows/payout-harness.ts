@@ -21,7 +21,7 @@ import {
 } from '../../workflows/api.js';
 import type { payoutWorkflow } from '../../workflows/payout.js';
 import type { PayoutPolicyInput } from '../../workflows/policy.js';
-import { useTestEnv } from '../support/temporal.js';
+import { startTimeSkippingEnv, useTestEnv } from '../support/temporal.js';
 
 /**
  * What the scripted submit does: a create outcome (after a pre-check that found nothing), a whole
@@ -298,3 +298,16 @@ export function useHarness(start: () => Promise<TestWorkflowEnvironment>): {
     },
   };
 }
+
+/** {@link useHarness} over the time-skipping server, the payout search attributes registered. */
+export function useTimeSkippingHarness(): ReturnType<typeof useHarness> {
+  return useHarness(async () => {
+    const env = await startTimeSkippingEnv();
+    await registerSearchAttributes(env);
+    return env;
+  });
+}
+
+/** The kinds of the evidence entries a status view holds, in order. */
+export const evidenceKinds = (s: PayoutStatusView): string[] =>
+  s.evidence.entries.map((e) => e.kind);

@@ -20,7 +20,6 @@ import {
   type PayoutStatusView,
 } from '../../workflows/api.js';
 import { initialState } from '../../workflows/state.js';
-import { startTimeSkippingEnv } from '../support/temporal.js';
 import {
   OPERATOR,
   accepted,
@@ -34,22 +33,17 @@ import {
   PLATFORM_ID,
   ScriptedGateway,
   newRequest,
-  useHarness,
-  registerSearchAttributes,
+  useTimeSkippingHarness,
+  evidenceKinds,
   type PayoutHandle,
   type TestContext,
 } from './payout-harness.js';
 
-const harness = useHarness(async () => {
-  const env = await startTimeSkippingEnv();
-  await registerSearchAttributes(env);
-  return env;
-});
+const harness = useTimeSkippingHarness();
 
 /** A verified callback about the payout behind `handle` (its merchant order id). */
 const callbackFor = (handle: PayoutHandle, state: GatewayPayoutState) =>
   notification(state, { payoutClId: handle.workflowId.split(':')[2]! });
-const kinds = (s: PayoutStatusView) => s.evidence.entries.map((e) => e.kind);
 const inReview = (s: PayoutStatusView) => s.status === 'NEEDS_REVIEW';
 const confirming = (s: PayoutStatusView) => s.status === 'CONFIRMING';
 /** A check an hour away, so only what the test does moves the payout. */
@@ -111,7 +105,7 @@ describe('payoutWorkflow: submit and confirm', () => {
       });
       // The result does not repeat the evidence; the status query still has it.
       expect(result).not.toHaveProperty('evidence');
-      expect(kinds(await handle.query(payoutStatusQuery))).toEqual([
+      expect(evidenceKinds(await handle.query(payoutStatusQuery))).toEqual([
         'query',
         'create',
         'status',
@@ -160,7 +154,7 @@ describe('payoutWorkflow: submit and confirm', () => {
         const result = await handle.result();
         expect(result).toMatchObject({ status: 'SUCCEEDED', creates: 1 });
         expect(gateway.submits).toHaveLength(1);
-        expect(kinds(await handle.query(payoutStatusQuery))[0]).toBe('submit-failed');
+        expect(evidenceKinds(await handle.query(payoutStatusQuery))[0]).toBe('submit-failed');
       });
     },
   );
