@@ -201,9 +201,11 @@ async function processFaults(
 ): Promise<void> {
   const startWindowMs = (options.payouts / (options.startRate ?? 25)) * 1_000 + 10_000;
   const events: { at: number; kind: 'worker' | 'worker-mid-create' | 'server' | 'receiver' }[] = [];
+  const startsMs = (options.payouts / (options.startRate ?? 25)) * 1_000;
   for (let i = 0; i < options.workerKills; i++) {
     events.push({
-      at: random.int(1_000, startWindowMs),
+      // The mid-create kill falls while payouts are still being started, so creates are in flight.
+      at: random.int(1_000, i === 0 ? Math.max(2_000, startsMs) : startWindowMs),
       kind: i === 0 ? 'worker-mid-create' : 'worker',
     });
   }
@@ -255,9 +257,9 @@ async function waitForCreateInFlight(
   stop: { now: boolean },
 ): Promise<boolean> {
   const until = Date.now() + 15_000;
-  const hanging = tracked.filter((t) => t.scenario === 'UHANG');
   while (Date.now() < until && !stop.now) {
-    for (const t of hanging) {
+    // Read again each time: payouts started since the wait began count too.
+    for (const t of tracked.filter((p) => p.scenario === 'UHANG')) {
       const creates = stack.sandbox.record(t.request.merchantOrderId).creates;
       const last = creates.at(-1);
       if (last !== undefined && Date.now() - last.at < 400) return true;
