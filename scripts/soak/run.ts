@@ -199,9 +199,9 @@ async function processFaults(
   stop: { now: boolean },
   tracked: Tracked[],
 ): Promise<void> {
-  const startWindowMs = (options.payouts / (options.startRate ?? 25)) * 1_000 + 10_000;
-  const events: { at: number; kind: 'worker' | 'worker-mid-create' | 'server' | 'receiver' }[] = [];
   const startsMs = (options.payouts / (options.startRate ?? 25)) * 1_000;
+  const startWindowMs = startsMs + 10_000;
+  const events: { at: number; kind: 'worker' | 'worker-mid-create' | 'server' | 'receiver' }[] = [];
   for (let i = 0; i < options.workerKills; i++) {
     events.push({
       // The mid-create kill falls while payouts are still being started, so creates are in flight.
