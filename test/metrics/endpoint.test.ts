@@ -4,31 +4,15 @@
  * then one scrape of /metrics shows each payout metric with its labels and values, the SDK's own
  * metrics beside them, and nothing that names an order or a person.
  */
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openPayoutDispute } from '../../src/disputes.js';
 import { workerTelemetry } from '../../src/metrics/telemetry.js';
 import { parseWorkerConfig } from '../../src/worker/config.js';
+import { freePort } from '../../src/stack/wait.js';
 import { PAYOUT_METRICS } from '../../workflows/metrics.js';
 import { E2E_MERCHANT, startE2e, type E2e } from '../e2e/harness.js';
 import { waitForStatus, eventually } from '../e2e/support.js';
 import { parseSamples, select, total, type Sample } from './prometheus-text.js';
-
-/** A port free now on loopback (the SDK's exporter cannot report the one it picked). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Labels the SDK's meter adds on its own: namespace, task queue, workflow or activity type. */
 const SDK_LABELS = new Set([
@@ -45,6 +29,7 @@ const logLines: string[] = [];
 
 describe('the worker metrics endpoint', () => {
   it('serves payout and SDK metrics after real payouts', { timeout: 90_000 }, async () => {
+    // Picked here: the SDK's exporter cannot report a port it picked itself.
     const port = await freePort();
     // The worker process's own telemetry, from the keys it reads.
     const config = parseWorkerConfig({

@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canConnect, freePort } from '../../src/stack/wait.js';
+import { canConnect, freePorts } from '../../src/stack/wait.js';
 
-export { freePort };
+export { freePorts };
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -36,13 +36,8 @@ export async function startStack(
   options: { via: 'npm' | 'node'; dataDir?: string } = { via: 'node' },
 ): Promise<RunningStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stack-life-'));
-  const ports = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ] as const;
+  const [temporal = 0, ui = 0, sandbox = 0, callbacks = 0, codec = 0] = await freePorts(5);
+  const ports = [temporal, ui, sandbox, callbacks, codec] as const;
   const [command, args] =
     options.via === 'npm'
       ? ['npm', ['start', '--silent']]

@@ -11,7 +11,7 @@ import {
   payoutDataConverter,
 } from '../../src/client/index.js';
 import { canConnect } from '../../src/stack/wait.js';
-import { freePort } from './harness.js';
+import { freePorts } from './harness.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -57,13 +57,8 @@ describe('npm start (the local stack)', () => {
   };
 
   beforeAll(async () => {
-    ports = {
-      temporal: await freePort(),
-      ui: await freePort(),
-      sandbox: await freePort(),
-      callbacks: await freePort(),
-      codec: await freePort(),
-    };
+    const [temporal = 0, ui = 0, sandbox = 0, callbacks = 0, codec = 0] = await freePorts(5);
+    ports = { temporal, ui, sandbox, callbacks, codec };
     dataDir = mkdtempSync(join(tmpdir(), 'stack-'));
     await startStack();
   }, 120_000);
