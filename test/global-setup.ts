@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { FAILURE_CONVERTER_PATH } from '../src/codec/data-converter.js';
 import { resolveTemporalBinaries, toExecutable } from '../src/temporal/provision.js';
+import { sharedWorkflowModulePaths } from '../src/worker/workflow-sources.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject): Promise<void> {
     workflowsPath: `${projectRoot}workflows/index.ts`,
     // As the product's worker bundles them: failure messages encoded, so encrypted.
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: sharedWorkflowModulePaths(projectRoot),
     logger: quiet,
   });
   project.provide('workflowBundleCode', bundle.code);

@@ -1,4 +1,4 @@
-import { payoutWorkflowId } from './api.js';
+import { payoutWorkflowId } from './ids.js';
 import type { FieldIssue } from '../vocabulary/issues.js';
 import { parsePayoutPolicy, type PayoutPolicy } from './policy.js';
 import {
@@ -24,7 +24,7 @@ export interface RunIdentity {
   readonly continuedFromExecutionRunId?: string | undefined;
 }
 
-const KNOWN_FIELDS = new Set(['request', 'platformId', 'policy', 'resume']);
+const KNOWN_FIELDS: readonly string[] = ['request', 'platformId', 'policy', 'resume'];
 
 /**
  * Validates the workflow's input. The workflow trusts only what it made: `resume` (the state
@@ -44,7 +44,7 @@ export function parsePayoutWorkflowInput(
   const v = input as Record<string, unknown>;
   const issues: FieldIssue[] = [];
   for (const key of Object.keys(v)) {
-    if (!KNOWN_FIELDS.has(key)) {
+    if (!KNOWN_FIELDS.includes(key)) {
       issues.push({ field: key.replace(/[^\w.-]/g, '?').slice(0, 40), rule: 'not an input field' });
     }
   }

@@ -8,7 +8,7 @@ import {
   type ReconcilingGateway,
 } from '../../activities/reconcile.js';
 import { payoutWorkerIdentity } from '../client/platform-check.js';
-import { WORKFLOWS_PATH, workflowBuildId } from './workflow-sources.js';
+import { WORKFLOWS_PATH, sharedWorkflowModulePaths, workflowBuildId } from './workflow-sources.js';
 
 /** What a payout worker is made of. */
 export interface PayoutWorkerOptions {
@@ -45,7 +45,12 @@ export async function createPayoutWorker(options: PayoutWorkerOptions): Promise<
     identity: payoutWorkerIdentity(`${process.pid}@${hostname()}`, options.gateway.platformId),
     buildId: workflowBuildId(),
     // A prebuilt bundle (see overrides) replaces the bundling at start.
-    ...(options.overrides?.workflowBundle === undefined ? { workflowsPath: WORKFLOWS_PATH } : {}),
+    ...(options.overrides?.workflowBundle === undefined
+      ? {
+          workflowsPath: WORKFLOWS_PATH,
+          bundlerOptions: { preloadModules: sharedWorkflowModulePaths() },
+        }
+      : {}),
     activities: {
       ...createActivities({ gateway: options.gateway }),
       ...createReconciliationActivities(options.gateway, {

@@ -8,7 +8,12 @@ import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
 import { ConfigError } from '../errors.js';
-import { ROOT, WORKFLOWS_PATH, workflowSourcesDigest } from './workflow-sources.js';
+import {
+  ROOT,
+  WORKFLOWS_PATH,
+  sharedWorkflowModulePaths,
+  workflowSourcesDigest,
+} from './workflow-sources.js';
 
 export { workflowSourcesDigest };
 
@@ -17,6 +22,7 @@ export async function buildWorkflowBundle(path: string): Promise<number> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     failureConverterPath: FAILURE_CONVERTER_PATH,
+    preloadModules: sharedWorkflowModulePaths(),
   });
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, code);

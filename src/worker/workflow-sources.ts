@@ -12,6 +12,36 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The workflow code the worker bundles (deterministic, fenced; see workflows/). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/**
+ * The workflow modules every payout in a worker shares instead of evaluating its own copy: with a
+ * reused V8 context the SDK gives each workflow its own module cache, except for the modules it
+ * loads once at the context's start (the bundler's `preloadModules`), which it then deep-freezes.
+ * These are plain functions and constants: no runtime import from the SDK or outside this list,
+ * and no module-level state (`test/worker/shared-workflow-modules.test.ts` checks both), so
+ * sharing them cannot carry anything from one payout into another.
+ */
+export const SHARED_WORKFLOW_MODULES = [
+  'vocabulary/duration.ts',
+  'vocabulary/gateway.ts',
+  'vocabulary/payout-request.ts',
+  'workflows/ids.ts',
+  'workflows/policy.ts',
+  'workflows/decisions.ts',
+  'workflows/answers.ts',
+  'workflows/state.ts',
+  'workflows/decide.ts',
+  'workflows/details.ts',
+  'workflows/input.ts',
+] as const;
+
+/**
+ * {@link SHARED_WORKFLOW_MODULES} as the bundler's `preloadModules`, wherever the payout bundle is
+ * built (the worker at start, `npm run build:workflows`, the tests).
+ */
+export function sharedWorkflowModulePaths(root = ROOT): string[] {
+  return SHARED_WORKFLOW_MODULES.map((file) => join(root, file));
+}
+
 /** What the bundle is made of: the workflows, the vocabulary they import, the failure converter. */
 const SOURCE_DIRS = ['workflows', 'vocabulary'];
 /** The workflow SDK the bundle runs on (its package version). */
