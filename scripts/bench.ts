@@ -15,6 +15,7 @@ import {
   type PhaseResult,
   type PhaseSettings,
 } from './bench/phases.js';
+import { heapPerWaiting } from './bench/heap.js';
 import { overload, type OverloadResult } from './bench/overload.js';
 import { summarize } from './bench/report.js';
 import { startBenchStack, type BenchStack } from './bench/stack.js';
@@ -49,15 +50,21 @@ interface Args {
   dynamicConfig: string[];
   /** `--waiting N`: only the many-waiting-payouts run, N payouts on one worker process. */
   waitingRun: number | null;
+  /** `--memory N`: only the worker processes' memory, N waiting workflows each, three rounds. */
+  memoryRun: number | null;
+  /** `--heap N`: only the JS heap each of N waiting workflows holds, three rounds. */
+  heapRun: number | null;
 }
 
 const USAGE =
-  'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]... [--dynamic-config KEY=VALUE]... [--waiting N]\n';
+  'usage: npm run bench -- [--size quick|full] [--sqlite-pragma NAME=VALUE]... [--dynamic-config KEY=VALUE]... [--waiting N] [--memory N] [--heap N]\n';
 
 function parseArgs(argv: readonly string[]): Args {
   let size: Size = 'quick';
   const pragmas: string[] = [];
   let waitingRun: number | null = null;
+  let memoryRun: number | null = null;
+  let heapRun: number | null = null;
   const dynamicConfig: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -71,12 +78,14 @@ function parseArgs(argv: readonly string[]): Args {
       dynamicConfig.push(value);
       continue;
     }
-    if (arg === '--waiting') {
+    if (arg === '--waiting' || arg === '--memory' || arg === '--heap') {
       const n = Number(argv[++i]);
       if (!Number.isInteger(n) || n < 1 || n > 100_000) {
-        throw new Error('--waiting wants a whole number of payouts, 1 to 100000');
+        throw new Error(`${arg} wants a whole number of workflows, 1 to 100000`);
       }
-      waitingRun = n;
+      if (arg === '--waiting') waitingRun = n;
+      else if (arg === '--memory') memoryRun = n;
+      else heapRun = n;
       continue;
     }
     if (arg === '--sqlite-pragma') {
@@ -98,7 +107,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (value !== 'quick' && value !== 'full') throw new Error('--size must be quick or full');
     size = value;
   }
-  return { size, pragmas, dynamicConfig, waitingRun };
+  return { size, pragmas, dynamicConfig, waitingRun, memoryRun, heapRun };
 }
 
 type Step = (stack: BenchStack, s: PhaseSettings) => Promise<PhaseResult>;
@@ -112,8 +121,12 @@ const STEPS: readonly [string, Step][] = [
 ];
 
 async function main(): Promise<void> {
-  const { size, pragmas, dynamicConfig, waitingRun } = parseArgs(process.argv.slice(2));
+  const { size, pragmas, dynamicConfig, waitingRun, memoryRun, heapRun } = parseArgs(
+    process.argv.slice(2),
+  );
   if (waitingRun !== null) return manyWaiting(waitingRun, pragmas, dynamicConfig);
+  if (memoryRun !== null) return memoryOnly('rss', memoryRun, pragmas, dynamicConfig);
+  if (heapRun !== null) return memoryOnly('heap', heapRun, pragmas, dynamicConfig);
   const config = SIZES[size];
   const tty = process.stderr.isTTY;
   const totalSteps = 2 + config.rounds * (STEPS.length + 1);
@@ -151,9 +164,8 @@ async function main(): Promise<void> {
         results.push(await step(stack, settings(round, config.items)));
         done += 1;
       }
-      // The worker processes, alternating which goes first.
-      const kinds: WorkerKind[] = round % 2 === 1 ? ['payout', 'floor'] : ['floor', 'payout'];
-      for (const kind of kinds) {
+      // The worker processes, in turn first.
+      for (const kind of probeOrder(round)) {
         progress(`round ${round}/${config.rounds}: ${kind} worker process`);
         processes.push(
           await workerProcessProbe(stack, {
@@ -241,6 +253,74 @@ async function startStack(
     });
   }
   return stack;
+}
+
+/** The worker-process probes of a round: each kind goes first in turn. */
+function probeOrder(round: number): WorkerKind[] {
+  const kinds: WorkerKind[] = ['payout', 'floor', 'floor-shape'];
+  return kinds.map((_, i) => kinds[(i + round - 1) % kinds.length]!);
+}
+
+/**
+ * `--memory N` (`rss`): only the worker processes, three rounds: the payout worker, the trivial
+ * workflow's and floor C's, N waiting workflows each, the RSS each waiting workflow adds.
+ * `--heap N` (`heap`): the same three in this process, the JS heap each one holds.
+ */
+async function memoryOnly(
+  what: 'rss' | 'heap',
+  n: number,
+  pragmas: string[],
+  dynamicConfig: string[],
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'payout-bench-'));
+  const stack = await startStack(dir, pragmas, dynamicConfig);
+  const perWaitingKB: Record<WorkerKind, number[]> = { payout: [], floor: [], 'floor-shape': [] };
+  const settled: Record<WorkerKind, number[]> = { payout: [], floor: [], 'floor-shape': [] };
+  try {
+    const bundles = await prebuiltBundles(dir);
+    for (let round = 1; round <= 3; round += 1) {
+      for (const kind of probeOrder(round)) {
+        let kb: number;
+        if (what === 'heap') {
+          kb = (await heapPerWaiting(stack, { kind, round, base: 50, more: n, bundles })) / 1024;
+          process.stderr.write(
+            `round ${round}: ${kind}: ${kb.toFixed(1)} KB of heap per waiting workflow\n`,
+          );
+        } else {
+          const r = await workerProcessProbe(stack, {
+            kind,
+            round,
+            waiting: n,
+            dir,
+            env: bundles[kind],
+          });
+          kb = r.rssPerWaitingBytes / 1024;
+          process.stderr.write(
+            `round ${round}: ${kind}: ${kb.toFixed(0)} KB per waiting workflow (RSS ${(r.rssAfterFirstBytes / 2 ** 20).toFixed(0)} MB after the first, ${(r.rssWaitingBytes / 2 ** 20).toFixed(0)} MB with ${n} waiting)\n`,
+          );
+        }
+        perWaitingKB[kind].push(kb);
+      }
+    }
+  } finally {
+    await stack.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const m = (kind: WorkerKind) => median(perWaitingKB[kind]);
+  const range = (kind: WorkerKind) =>
+    `${Math.min(...perWaitingKB[kind]).toFixed(0)}-${Math.max(...perWaitingKB[kind]).toFixed(0)}`;
+  process.stdout.write(
+    `${what === 'heap' ? 'JS heap' : 'RSS'} per waiting workflow, median of 3 [range], ${n} each: payout ${m('payout').toFixed(0)} KB [${range('payout')}], ` +
+      `trivial ${m('floor').toFixed(0)} KB [${range('floor')}], floor C at its timer ${m('floor-shape').toFixed(0)} KB [${range('floor-shape')}]; ` +
+      `payout ÷ trivial ${(m('payout') / m('floor')).toFixed(2)}, payout ÷ floor C ${(m('payout') / m('floor-shape')).toFixed(2)}\n`,
+  );
+  if (what === 'rss') {
+    const s = (kind: WorkerKind) => median(settled[kind]);
+    process.stdout.write(
+      `after 30 s idle: payout ${s('payout').toFixed(0)} KB, trivial ${s('floor').toFixed(0)} KB, floor C at its timer ${s('floor-shape').toFixed(0)} KB; ` +
+        `payout ÷ trivial ${(s('payout') / s('floor')).toFixed(2)}, payout ÷ floor C ${(s('payout') / s('floor-shape')).toFixed(2)}\n`,
+    );
+  }
 }
 
 /**

@@ -117,8 +117,7 @@ export function summarize(
     processes.filter((p) => p.kind === kind).sort((a, b) => a.round - b.round);
   const payoutWorkers = workers('payout');
   const floorWorkers = workers('floor');
-  const perWaiting = (p: WorkerProcessResult) =>
-    (p.rssWaitingBytes - p.rssAfterFirstBytes) / p.waiting;
+  const perWaiting = (p: WorkerProcessResult) => p.rssPerWaitingBytes;
   const vsC = ratioSpread(perSecond('happy'), perSecond('floorC'));
   const vsB = ratioSpread(perSecond('happy'), perSecond('floorB'));
   const vsA = ratioSpread(perSecond('happy'), perSecond('floorA'));
@@ -160,6 +159,8 @@ export function summarize(
   });
   const perPayoutKB = spread(payoutWorkers.map((p) => perWaiting(p) / 1024));
   const perTrivialKB = spread(floorWorkers.map((p) => perWaiting(p) / 1024));
+  // Floor C at its timer: one activity done, as a waiting payout's submit is.
+  const perShapeKB = spread(workers('floor-shape').map((p) => perWaiting(p) / 1024));
   const seconds = (ps: readonly WorkerProcessResult[], pick: (p: WorkerProcessResult) => number) =>
     fmtSpread(spread(ps.map((p) => pick(p) / 1000)), 1);
   const mb = (ps: readonly WorkerProcessResult[]) =>
@@ -259,7 +260,7 @@ export function summarize(
       comparison: '<=',
       bound: 1.2,
       value: rssRatio.median,
-      shown: `${fmtSpread(rssRatio)}; KB each: payout ${fmtSpread(perPayoutKB, 0)}, trivial ${fmtSpread(perTrivialKB, 0)}`,
+      shown: `${fmtSpread(rssRatio)}; KB each: payout ${fmtSpread(perPayoutKB, 0)}, trivial ${fmtSpread(perTrivialKB, 0)}, floor C at its timer ${fmtSpread(perShapeKB, 0)}`,
     },
     {
       metric: 'worker start to first payout ÷ the floor worker’s',

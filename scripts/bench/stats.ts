@@ -134,3 +134,17 @@ export function progressBar(done: number, total: number, label: string, width = 
   const pct = String(Math.round(fraction * 100)).padStart(3);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${label}`;
 }
+
+/**
+ * The least-squares slope of `y` over `x`: what each unit of x adds to y, steadier than the
+ * difference of the two ends when y moves in steps (RSS as a heap grows).
+ */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const sxx = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  if (sxx === 0) return Number.NaN;
+  return points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / sxx;
+}

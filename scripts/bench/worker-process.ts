@@ -14,13 +14,18 @@ import { buildWorkflowBundle } from '../../src/worker/workflow-bundle.js';
 import { createPayoutClient } from '../../src/client/index.js';
 import { payoutWorkflowId } from '../../workflows/api.js';
 import { ManagedProcess } from '../soak/processes.js';
-import type { floorTwoActivities, floorWaiting } from './floor/workflows.js';
+import type { floorTimer, floorTwoActivities, floorWaiting } from './floor/workflows.js';
 import { request } from './phases.js';
+import { slope } from './stats.js';
 import { BENCH_MERCHANT, PREFIX, processRssBytes, type BenchStack } from './stack.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-export type WorkerKind = 'payout' | 'floor';
+/**
+ * `floor` waits with the trivial workflow (a timer, nothing else); `floor-shape` with floor C's,
+ * which runs one activity before its timer, as a waiting payout ran its submit.
+ */
+export type WorkerKind = 'payout' | 'floor' | 'floor-shape';
 
 /** What one worker process measured. */
 export interface WorkerProcessResult {
@@ -36,6 +41,10 @@ export interface WorkerProcessResult {
   readonly rssAfterFirstBytes: number;
   readonly rssWaitingBytes: number;
   readonly waiting: number;
+  /** RSS per waiting workflow: the slope over the RSS read after each batch of 100. */
+  readonly rssPerWaitingBytes: number;
+  /** RSS after the worker idled `settleMs` with all of them waiting. */
+  readonly rssSettledBytes: number;
   /** The most RSS seen while the waiting workflows were started. */
   readonly rssPeakBytes: number;
   /** Waiting workflows started per second (each to its timer). */
@@ -56,7 +65,11 @@ export async function prebuiltBundles(
     workflowsPath: fileURLToPath(new URL('./floor/workflows.ts', import.meta.url)),
   });
   writeFileSync(floor, code);
-  return { payout: { WORKER_WORKFLOW_BUNDLE: payout }, floor: { BENCH_FLOOR_BUNDLE: floor } };
+  return {
+    payout: { WORKER_WORKFLOW_BUNDLE: payout },
+    floor: { BENCH_FLOOR_BUNDLE: floor },
+    'floor-shape': { BENCH_FLOOR_BUNDLE: floor },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,6 +88,8 @@ export async function workerProcessProbe(
     readonly dir: string;
     readonly env?: Readonly<Record<string, string>>;
     readonly onProgress?: (waiting: number, rssBytes: number) => void;
+    /** How long the worker idles, all waiting, before {@link WorkerProcessResult.rssSettledBytes}. */
+    readonly settleMs?: number;
     /** Leave what it started to the dev server (one the run throws away): no terminations. */
     readonly leaveRunning?: boolean;
   },
@@ -123,6 +138,7 @@ export async function workerProcessProbe(
     const rssAfterFirstBytes = rss();
 
     let rssPeakBytes = rssAfterFirstBytes;
+    const samples = [{ x: 0, y: rssAfterFirstBytes }];
     const from = performance.now();
     for (let i = 0; i < waiting; i += 100) {
       const batch = Array.from({ length: Math.min(100, waiting - i) }, (_, j) => i + j);
@@ -132,6 +148,14 @@ export async function workerProcessProbe(
             const id = `${PREFIX.waiting}process-${round}-${n}`;
             await payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } });
             return payoutWorkflowId(BENCH_MERCHANT.platformId, id);
+          } else if (kind === 'floor-shape') {
+            const id = `bench-shape-process-${round}-${n}`;
+            await stack.client.workflow.start<typeof floorTimer>('floorTimer', {
+              taskQueue,
+              workflowId: id,
+              args: [id, 10 * 60_000],
+            });
+            return id;
           } else {
             const id = `bench-waiting-process-${round}-${n}`;
             await stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
@@ -149,12 +173,19 @@ export async function workerProcessProbe(
       await waitingOnTimer(stack, batchIds, () => {
         rssPeakBytes = Math.max(rssPeakBytes, rss());
       });
-      options.onProgress?.(Math.min(i + 100, waiting), rss());
+      const now = rss();
+      samples.push({ x: Math.min(i + 100, waiting), y: now });
+      options.onProgress?.(Math.min(i + 100, waiting), now);
     }
     const waitingPerSecond = waiting / ((performance.now() - from) / 1000);
     await sleep(2_000);
     const rssWaitingBytes = rss();
+    samples.push({ x: waiting, y: rssWaitingBytes });
+    // Idle, V8 collects what the starts left behind and may return it: what stays is held.
+    await sleep(options.settleMs ?? 0);
+    const rssSettledBytes = rss();
     return {
+      rssSettledBytes,
       kind,
       round,
       readyMs,
@@ -163,6 +194,7 @@ export async function workerProcessProbe(
       rssAfterFirstBytes,
       rssWaitingBytes,
       waiting,
+      rssPerWaitingBytes: slope(samples),
       rssPeakBytes: Math.max(rssPeakBytes, rssWaitingBytes),
       waitingPerSecond,
     };

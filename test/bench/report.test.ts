@@ -30,6 +30,8 @@ function workers(payout: number, floor: number): WorkerProcessResult[] {
       rssReadyBytes: 150 * 2 ** 20,
       rssAfterFirstBytes: 160 * 2 ** 20,
       rssWaitingBytes: 160 * 2 ** 20 + 100 * (kind === 'payout' ? payout : floor),
+      rssSettledBytes: 160 * 2 ** 20 + 100 * (kind === 'payout' ? payout : floor),
+      rssPerWaitingBytes: kind === 'payout' ? payout : floor,
       waiting: 100,
       rssPeakBytes: 170 * 2 ** 20,
       waitingPerSecond: 20,

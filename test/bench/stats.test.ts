@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import * as stats from '../../scripts/bench/stats.js';
 
 describe('bench statistics', () => {
+  it('slope: what each waiting workflow adds, through steps in the RSS', () => {
+    const line = [0, 100, 200, 300].map((x) => ({ x, y: 1_000 + 5 * x }));
+    expect(stats.slope(line)).toBeCloseTo(5);
+    // One step in the middle moves the slope less than it moves the two ends' difference.
+    const stepped = line.map((p) => (p.x === 300 ? { ...p, y: p.y + 600 } : p));
+    expect(stats.slope(stepped)).toBeLessThan((stepped[3]!.y - stepped[0]!.y) / 300);
+    expect(stats.slope([{ x: 1, y: 2 }])).toBeNaN();
+    expect(
+      stats.slope([
+        { x: 1, y: 2 },
+        { x: 1, y: 3 },
+      ]),
+    ).toBeNaN();
+  });
+
   it('medians and percentiles', () => {
     expect(stats.median([3, 1, 2])).toBe(2);
     expect(stats.median([4, 1, 3, 2])).toBe(2.5);
