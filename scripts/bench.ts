@@ -293,10 +293,14 @@ async function memoryOnly(
             waiting: n,
             dir,
             env: bundles[kind],
+            settleMs: 30_000,
           });
           kb = r.rssPerWaitingBytes / 1024;
+          const settledKB = (r.rssSettledBytes - r.rssAfterFirstBytes) / n / 1024;
+          settled[kind].push(settledKB);
+          const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
           process.stderr.write(
-            `round ${round}: ${kind}: ${kb.toFixed(0)} KB per waiting workflow (RSS ${(r.rssAfterFirstBytes / 2 ** 20).toFixed(0)} MB after the first, ${(r.rssWaitingBytes / 2 ** 20).toFixed(0)} MB with ${n} waiting)\n`,
+            `round ${round}: ${kind}: ${kb.toFixed(0)} KB per waiting workflow while they start, ${settledKB.toFixed(0)} KB after 30 s idle (RSS ${mb(r.rssAfterFirstBytes)} MB after the first, ${mb(r.rssWaitingBytes)} MB with ${n} waiting, ${mb(r.rssSettledBytes)} MB idle)\n`,
           );
         }
         perWaitingKB[kind].push(kb);

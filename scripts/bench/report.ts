@@ -139,6 +139,11 @@ export function summarize(
     payoutWorkers.map(perWaiting),
     floorWorkers.map((p) => (perWaiting(p) > 0 ? perWaiting(p) : Number.NaN)),
   );
+  const shapeWorkers = workers('floor-shape');
+  const shapeRatio = ratioSpread(
+    payoutWorkers.map(perWaiting),
+    shapeWorkers.map((p) => (perWaiting(p) > 0 ? perWaiting(p) : Number.NaN)),
+  );
   const firstRatio = ratioSpread(
     payoutWorkers.map((p) => p.firstItemMs),
     floorWorkers.map((p) => p.firstItemMs),
@@ -261,6 +266,13 @@ export function summarize(
       bound: 1.2,
       value: rssRatio.median,
       shown: `${fmtSpread(rssRatio)}; KB each: payout ${fmtSpread(perPayoutKB, 0)}, trivial ${fmtSpread(perTrivialKB, 0)}, floor C at its timer ${fmtSpread(perShapeKB, 0)}`,
+    },
+    {
+      metric:
+        'worker RSS per cached waiting payout ÷ floor C at its timer (one activity, then a timer)',
+      comparison: 'report',
+      value: shapeRatio.median,
+      shown: fmtSpread(shapeRatio),
     },
     {
       metric: 'worker start to first payout ÷ the floor worker’s',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import * as bundle from '../../src/worker/workflow-bundle.js';
-import { workflowBuildId } from '../../src/worker/workflow-sources.js';
+import { SHARED_WORKFLOW_MODULES, workflowBuildId } from '../../src/worker/workflow-sources.js';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -15,7 +15,11 @@ describe('a workflow bundle built ahead of the worker', () => {
     const bytes = await bundle.buildWorkflowBundle(path);
     expect(bytes).toBeGreaterThan(100_000);
     // The product's failure converter is in it, as in the bundle a worker builds itself.
-    expect(readFileSync(path, 'utf8')).toContain('encodeCommonAttributes');
+    const code = readFileSync(path, 'utf8');
+    expect(code).toContain('encodeCommonAttributes');
+    // Every payout shares one copy of the pure modules: the bundle loads them before any workflow.
+    const preload = /function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1] ?? '';
+    for (const file of SHARED_WORKFLOW_MODULES) expect(preload).toContain(`"./${file}"`);
     expect(bundle.prebuiltWorkflowBundle(path)).toEqual({ codePath: path });
 
     // The same bundle against a copy of the sources where one workflow file changed.
