@@ -4,6 +4,9 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT, SHARED_WORKFLOW_MODULES } from '../../src/worker/workflow-sources.js';
 
+/** Calls a shared module may make while it loads: pure builders of constant tables. */
+const PURE_AT_LOAD = /^(Object\.(keys|values|entries|fromEntries|freeze)|.+\.(map|filter))$/;
+
 /**
  * Why a module could not be shared by every workflow of a worker: a runtime import from outside
  * `shared` (the SDK's modules hold per-workflow state), or state of its own at module level that
@@ -34,6 +37,9 @@ function sharingProblems(file: string, source: string, shared: readonly string[]
   };
   const checkNoState = (node: ts.Node): void => {
     if (ts.isNewExpression(node)) problems.push(`${where(node)}: builds an object with new`);
+    // At load there is no workflow yet: only pure builders, never a clock, randomness or I/O.
+    if (ts.isCallExpression(node) && !PURE_AT_LOAD.test(node.expression.getText(sf)))
+      problems.push(`${where(node)}: calls ${node.expression.getText(sf)} at load`);
     if (ts.isRegularExpressionLiteral(node) && /\/[a-z]*[gy][a-z]*$/.test(node.text))
       problems.push(`${where(node)}: a global or sticky regular expression keeps lastIndex`);
     ts.forEachChild(node, (child) => {
@@ -92,6 +98,8 @@ describe('the workflow modules every payout in a worker shares', () => {
       'export function per(call: string) { const local = new Set([call]); return local; }',
       'class Registry { static all: string[] = []; }',
       'seen.set("x", 1);',
+      'const at = Date.now();',
+      'const table = Object.fromEntries(Object.entries({ a: 1 }).map(([k, v]) => [k, v]));',
     ].join('\n');
     expect(sharingProblems('workflows/probe.ts', source, ['workflows/state.ts'])).toEqual([
       'workflows/probe.ts:1: imports @temporalio/workflow, which is not shared',
@@ -101,6 +109,7 @@ describe('the workflow modules every payout in a worker shares', () => {
       'workflows/probe.ts:7: a global or sticky regular expression keeps lastIndex',
       'workflows/probe.ts:10: a class (its statics would be shared)',
       'workflows/probe.ts:11: runs code at load',
+      'workflows/probe.ts:12: calls Date.now at load',
     ]);
   });
 });
