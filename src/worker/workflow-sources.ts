@@ -49,9 +49,14 @@ const SDK_VERSION = (
   createRequire(import.meta.url)('@temporalio/workflow/package.json') as { version: string }
 ).version;
 
-/** A digest of every source the bundle is built from. */
-export function workflowSourcesDigest(root = ROOT): string {
+/** A digest of every source the bundle is built from, and of which modules it shares. */
+export function workflowSourcesDigest(
+  root = ROOT,
+  shared: readonly string[] = SHARED_WORKFLOW_MODULES,
+): string {
   const hash = createHash('sha256');
+  // Which modules are shared is part of how the bundle was built.
+  hash.update(`shared:${shared.join(',')}\0`);
   const files = SOURCE_DIRS.flatMap((dir) =>
     readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))

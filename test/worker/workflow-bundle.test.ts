@@ -27,6 +27,10 @@ describe('a workflow bundle built ahead of the worker', () => {
     for (const d of ['workflows', 'vocabulary', 'src/codec'])
       cpSync(join(root, d), join(copy, d), { recursive: true });
     expect(bundle.workflowSourcesDigest(copy)).toBe(bundle.workflowSourcesDigest(root));
+    // A bundle that shares other modules is another bundle.
+    expect(bundle.workflowSourcesDigest(root, SHARED_WORKFLOW_MODULES.slice(1))).not.toBe(
+      bundle.workflowSourcesDigest(root),
+    );
     writeFileSync(join(copy, 'workflows/decide.ts'), '// changed\n', { flag: 'a' });
     expect(() => bundle.prebuiltWorkflowBundle(path, copy)).toThrow(ConfigError);
     expect(() => bundle.prebuiltWorkflowBundle(path, copy)).toThrow(
