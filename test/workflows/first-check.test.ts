@@ -1,9 +1,15 @@
+import { WorkflowUpdateStage } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import type { SubmitResult } from '../../activities/types.js';
 import type { QueryOutcome } from '../../vocabulary/gateway.js';
-import { payoutStatusQuery } from '../../workflows/api.js';
-import { accepted, found } from './decide-fixtures.js';
+import {
+  checkNowUpdate,
+  payoutCallbackSignal,
+  payoutStatusQuery,
+  type PayoutStatusView,
+} from '../../workflows/api.js';
+import { accepted, found, notification } from './decide-fixtures.js';
 import {
   ScriptedGateway,
   newRequest,
@@ -94,6 +100,81 @@ describe('payoutWorkflow: a short first check runs inside the submit', () => {
       expect(await ctx.finish(handle)).toMatchObject({ status: 'SUCCEEDED', creates: 1 });
       expect(gateway.queries).toBe(1);
       expect(await eventTypes(handle)).toContain('EVENT_TYPE_TIMER_STARTED');
+    });
+  });
+});
+
+describe('payoutWorkflow: news while the submit waits for its inline check', () => {
+  /** Until the scripted submit is running, then until it has answered (real time). */
+  async function whileSubmitting(gateway: ScriptedGateway, during: () => Promise<unknown>) {
+    const until = Date.now() + 10_000;
+    while (gateway.submits.length === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(gateway.submitsAnswered).toBe(0);
+    await during();
+    while (gateway.submitsAnswered === 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(gateway.submitsAnswered).toBe(1);
+  }
+
+  it('a callback is kept: the payout confirms it by query after the submit, with one create', async () => {
+    const gateway = new ScriptedGateway([acceptedAndChecked('processing')], [found('success')]);
+    gateway.submitDelayMs = 1_000;
+    await harness.run(gateway, async (ctx) => {
+      const handle = await ctx.start(newRequest(), { firstCheckDelay: '100ms' });
+      const payoutClId = handle.workflowId.split(':')[2]!;
+      await whileSubmitting(gateway, () =>
+        handle.signal(payoutCallbackSignal, notification('success', { payoutClId })),
+      );
+      const result = await ctx.finish(handle);
+      // Resolved as the callback's news, confirmed: the callback was not lost to the busy submit.
+      expect(result).toMatchObject({
+        status: 'SUCCEEDED',
+        creates: 1,
+        resolvedBy: { by: 'callback-confirmed-by-query' },
+      });
+      expect(gateway.submits).toHaveLength(1);
+      const kinds = evidenceKinds(await handle.query(payoutStatusQuery));
+      expect(kinds).toContain('callback');
+      // The inline check said processing; the one query after it confirmed the callback's news.
+      expect(gateway.queries).toBe(1);
+    });
+  });
+
+  it('a cancel request does not end the payout: the inline check that reports success ends it', async () => {
+    const gateway = new ScriptedGateway([acceptedAndChecked('success')], []);
+    gateway.submitDelayMs = 1_000;
+    await harness.run(gateway, async (ctx) => {
+      const handle = await ctx.start(newRequest(), { firstCheckDelay: '100ms' });
+      await whileSubmitting(gateway, () => handle.cancel());
+      const result = await ctx.finish(handle);
+      expect(result).toMatchObject({ status: 'SUCCEEDED', payoutId: 'POT1', creates: 1 });
+      expect(gateway.submits).toHaveLength(1);
+      expect((await handle.query(payoutStatusQuery)).cancelRequestedAt).not.toBeNull();
+    });
+  });
+
+  it('a check-now update waits for the inline answer and reports it, without a second create', async () => {
+    const gateway = new ScriptedGateway([acceptedAndChecked('processing')], [found('success')]);
+    gateway.submitDelayMs = 1_000;
+    await harness.run(gateway, async (ctx) => {
+      const handle = await ctx.start(newRequest(), { firstCheckDelay: '100ms' });
+      let view: PayoutStatusView | undefined;
+      await whileSubmitting(gateway, async () => {
+        const update = await handle.startUpdate(checkNowUpdate, {
+          args: [{ operatorId: 'alice' }],
+          waitForStage: WorkflowUpdateStage.ACCEPTED,
+        });
+        // Accepted while the submit still waits: the update is news during the submit.
+        expect(gateway.submitsAnswered).toBe(0);
+        void update.result().then((v) => (view = v));
+      });
+      const answered = await ctx.waitFor(handle, () => view !== undefined, 'the update answered');
+      expect(view?.status).toBe('CONFIRMING');
+      expect(view?.gateway?.state).toBe('processing');
+      expect(answered.status).not.toBe('SUBMITTING');
+      expect(await ctx.finish(handle)).toMatchObject({ status: 'SUCCEEDED', creates: 1 });
+      expect(gateway.submits).toHaveLength(1);
     });
   });
 });

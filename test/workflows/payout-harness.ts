@@ -40,6 +40,10 @@ export class ScriptedGateway {
   queries = 0;
   /** Each query answers after this long (real time), e.g. to send a decision while it runs. */
   queryDelayMs = 0;
+  /** Each submit answers after this long (real time): the inline first check's wait. */
+  submitDelayMs = 0;
+  /** Submits that have answered (returned or thrown). */
+  submitsAnswered = 0;
   private queryIndex = 0;
   constructor(
     private readonly submitSteps: SubmitStep[],
@@ -51,23 +55,33 @@ export class ScriptedGateway {
     this.queryIndex = 0;
   }
 
+  /** The next scripted submit's answer. */
+  private async scriptedSubmit(): Promise<SubmitResult> {
+    const step = this.submitSteps.shift();
+    if (step === undefined) throw new Error('the script has no further submit');
+    if (step === 'throw') throw new Error('worker crashed during the create call');
+    if (step === 'platform-mismatch') {
+      throw ApplicationFailure.nonRetryable('for merchant X, not PF0002', 'PlatformMismatch');
+    }
+    if (step === 'hang') {
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      return { kind: 'sent', outcome: { kind: 'accepted', payoutId: 'POT-LATE' } };
+    }
+    return 'outcome' in step || step.kind === 'exists' || step.kind === 'not-sent'
+      ? step
+      : { kind: 'sent', outcome: step };
+  }
+
   activities(): PayoutActivities {
     return {
       submitPayout: async (input) => {
         this.submits.push(input);
-        const step = this.submitSteps.shift();
-        if (step === undefined) throw new Error('the script has no further submit');
-        if (step === 'throw') throw new Error('worker crashed during the create call');
-        if (step === 'platform-mismatch') {
-          throw ApplicationFailure.nonRetryable('for merchant X, not PF0002', 'PlatformMismatch');
+        try {
+          if (this.submitDelayMs > 0) await new Promise((r) => setTimeout(r, this.submitDelayMs));
+          return await this.scriptedSubmit();
+        } finally {
+          this.submitsAnswered += 1;
         }
-        if (step === 'hang') {
-          await new Promise((resolve) => setTimeout(resolve, 600));
-          return { kind: 'sent', outcome: { kind: 'accepted', payoutId: 'POT-LATE' } };
-        }
-        return 'outcome' in step || step.kind === 'exists' || step.kind === 'not-sent'
-          ? step
-          : { kind: 'sent', outcome: step };
       },
       queryPayoutStatus: async (input) => {
         this.queries += 1;
