@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { PayoutActivities, SubmitResult } from '../activities/types.js';
 import type { GatewayOrder, QueryOutcome, SubmitOutcome } from '../vocabulary/gateway.js';
 import { resolveTemporalBinary, toExecutable } from '../src/temporal/provision.js';
+import { sharedWorkflowModulePaths } from '../src/worker/workflow-sources.js';
 import {
   operatorDecisionUpdate,
   PAYOUT_WORKFLOW_TYPE,
@@ -227,6 +228,8 @@ async function main(): Promise<void> {
         connection: env.nativeConnection,
         taskQueue,
         workflowsPath: `${root}workflows/index.ts`,
+        // As the product's worker bundles them: the pure modules shared.
+        bundlerOptions: { preloadModules: sharedWorkflowModulePaths() },
         activities: scripted(scenario, id),
       });
       await worker.runUntil(async () => {

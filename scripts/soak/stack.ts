@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/index.js';
 import { startSandboxGateway, type SandboxGateway } from '../../src/sandbox/server.js';
-import { freePort } from '../../src/stack/wait.js';
+import { freePorts } from '../../src/stack/wait.js';
 import { resolveTemporalBinary } from '../../src/temporal/provision.js';
 import { ManagedProcess } from './processes.js';
 import { headlessDevServerArgs, waitForTemporal } from '../temporal-ready.js';
@@ -43,7 +43,7 @@ export async function startSoakStack(dir: string): Promise<SoakStack> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const cli = resolveTemporalBinary('cli', { projectRoot: root, env: process.env, log: () => {} });
   if (cli.source === 'sdk-download') throw new Error('the soak needs a local temporal CLI');
-  const [temporalPort, callbackPort] = [await freePort(), await freePort()];
+  const [temporalPort = 0, callbackPort = 0] = await freePorts(2);
   const temporalAddress = `127.0.0.1:${temporalPort}`;
   const callbackUrl = `http://127.0.0.1:${callbackPort}/callbacks/payout`;
   const opened: { close(): Promise<void> }[] = [];

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 
 /** Resolves once something accepts TCP connections on host:port; rejects after `timeoutMs`. */
 export async function waitForPort(
@@ -66,10 +66,7 @@ export async function freePorts(
   const random = options.random ?? Math.random;
   const { low } = options.range ?? ephemeralPortRange();
   const picked: number[] = [];
-  if (low - LOWEST_PICKED_PORT < 1_000) {
-    while (picked.length < count) picked.push(await kernelPickedPort());
-    return picked;
-  }
+  if (low - LOWEST_PICKED_PORT < 1_000) return kernelPickedPorts(count);
   for (let attempt = 0; picked.length < count; attempt++) {
     if (attempt > 200 * count) throw new Error(`no ${count} free ports below ${low}`);
     const port = LOWEST_PICKED_PORT + Math.floor(random() * (low - LOWEST_PICKED_PORT));
@@ -94,14 +91,23 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-function kernelPickedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+/** `count` distinct ports the kernel picks, each held until all are picked. */
+async function kernelPickedPorts(count: number): Promise<number[]> {
+  const held: Server[] = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+      held.push(server);
+    }
+    return held.map((server) => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      return typeof address === 'object' && address ? address.port : 0;
     });
-  });
+  } finally {
+    await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }

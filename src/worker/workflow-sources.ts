@@ -17,8 +17,9 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', 
  * reused V8 context the SDK gives each workflow its own module cache, except for the modules it
  * loads once at the context's start (the bundler's `preloadModules`), which it then deep-freezes.
  * These are plain functions and constants: no runtime import from the SDK or outside this list,
- * and no module-level state (`test/worker/shared-workflow-modules.test.ts` checks both), so
- * sharing them cannot carry anything from one payout into another.
+ * no module-level `let`, nothing built with `new` or read from a clock at load, and private
+ * tables read-only by type (`test/worker/shared-workflow-modules.test.ts` checks each), so what
+ * one payout does leaves nothing for another: exports are frozen, the rest cannot be written.
  */
 export const SHARED_WORKFLOW_MODULES = [
   'vocabulary/duration.ts',

@@ -90,7 +90,14 @@ describe.concurrent('the gateway, not the workflow id, guards the create', () =>
 
     const started = await x.start({ ...request, amountCents: request.amountCents + 100 });
     expect(started.created).toBe(true);
-    const view = await waitForStatus(x, request.merchantOrderId, 'NEEDS_REVIEW');
+    await waitForStatus(x, request.merchantOrderId, 'NEEDS_REVIEW');
+    // The order's own signed callback may reach the payout before its submit's pre-check answer
+    // (both say conflict): wait for the answer, whose record is what the operator sees.
+    const view = await eventually('the pre-check answer recorded', async () => {
+      const now = await x.payouts.getPayout(request.merchantOrderId);
+      return now.gateway === null ? undefined : now;
+    });
+    expect(view.status).toBe('NEEDS_REVIEW');
     expect(view.escalation).toMatchObject({ reason: 'conflict-mismatch', kind: 'conflict' });
     // The gateway's record stays visible: it paid, at the first amount.
     expect(view.gateway).toMatchObject({ state: 'success', source: 'query' });

@@ -49,8 +49,8 @@ describe('freePorts', () => {
   });
 
   it('asks the kernel when the ephemeral range leaves no room below it', async () => {
-    const ports = await freePorts(2, { range: { low: 20_500, high: 60_999 } });
-    expect(ports).toHaveLength(2);
+    const ports = await freePorts(3, { range: { low: 20_500, high: 60_999 } });
+    expect(new Set(ports).size).toBe(3);
     for (const port of ports) expect(port).toBeGreaterThan(0);
   });
 });

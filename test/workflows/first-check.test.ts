@@ -112,6 +112,8 @@ describe('payoutWorkflow: news while the submit waits for its inline check', () 
       await new Promise((r) => setTimeout(r, 20));
     expect(gateway.submitsAnswered).toBe(0);
     await during();
+    // The news was recorded while the submit still waited.
+    expect(gateway.submitsAnswered).toBe(0);
     while (gateway.submitsAnswered === 0 && Date.now() < until)
       await new Promise((r) => setTimeout(r, 20));
     expect(gateway.submitsAnswered).toBe(1);
@@ -159,20 +161,19 @@ describe('payoutWorkflow: news while the submit waits for its inline check', () 
     gateway.submitDelayMs = 1_000;
     await harness.run(gateway, async (ctx) => {
       const handle = await ctx.start(newRequest(), { firstCheckDelay: '100ms' });
-      let view: PayoutStatusView | undefined;
+      let answer: Promise<PayoutStatusView> | undefined;
       await whileSubmitting(gateway, async () => {
         const update = await handle.startUpdate(checkNowUpdate, {
           args: [{ operatorId: 'alice' }],
           waitForStage: WorkflowUpdateStage.ACCEPTED,
         });
-        // Accepted while the submit still waits: the update is news during the submit.
-        expect(gateway.submitsAnswered).toBe(0);
-        void update.result().then((v) => (view = v));
+        answer = update.result();
+        // Awaited below; a refusal meanwhile must not surface as an unhandled rejection.
+        answer.catch(() => undefined);
       });
-      const answered = await ctx.waitFor(handle, () => view !== undefined, 'the update answered');
+      const view = await answer;
       expect(view?.status).toBe('CONFIRMING');
       expect(view?.gateway?.state).toBe('processing');
-      expect(answered.status).not.toBe('SUBMITTING');
       expect(await ctx.finish(handle)).toMatchObject({ status: 'SUCCEEDED', creates: 1 });
       expect(gateway.submits).toHaveLength(1);
     });
