@@ -8,13 +8,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createPayoutClient } from '../../src/client/index.js';
 import { parsePayloadCodecConfig, payoutDataConverter } from '../../src/codec/index.js';
-import { payoutWorkflowId } from '../../workflows/api.js';
 import { createPayoutWorker } from '../../src/worker/create-worker.js';
 import { floorActivities } from './floor/activities.js';
-import type { floorTimer, floorWaiting } from './floor/workflows.js';
-import { request } from './phases.js';
-import { BENCH_MERCHANT, PREFIX, type BenchStack } from './stack.js';
-import { terminate, waitingOnTimer, type WorkerKind } from './worker-process.js';
+import { BENCH_MERCHANT, type BenchStack } from './stack.js';
+import {
+  startWaitingWorkflow,
+  terminate,
+  waitingOnTimer,
+  type WorkerKind,
+} from './worker-process.js';
 
 /** Heap bytes once every collection has run (the bench runs with --expose-gc). */
 async function collectedHeapBytes(): Promise<number> {
@@ -72,29 +74,9 @@ export async function heapPerWaiting(
   const startWaiting = async (from: number, count: number) => {
     for (let i = from; i < from + count; i += 100) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(100, from + count - i) }, async (_, j) => {
-          const n = i + j;
-          if (kind === 'payout') {
-            const id = `${PREFIX.waiting}heap-${round}-${n}`;
-            await payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } });
-            return payoutWorkflowId(BENCH_MERCHANT.platformId, id);
-          }
-          const id = `bench-heap-${kind}-${round}-${n}`;
-          if (kind === 'floor-shape') {
-            await stack.client.workflow.start<typeof floorTimer>('floorTimer', {
-              taskQueue,
-              workflowId: id,
-              args: [id, 10 * 60_000],
-            });
-          } else {
-            await stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
-              taskQueue,
-              workflowId: id,
-              args: [10 * 60_000],
-            });
-          }
-          return id;
-        }),
+        Array.from({ length: Math.min(100, from + count - i) }, (_, j) =>
+          startWaitingWorkflow(stack, payouts, kind, taskQueue, `heap-${round}-${i + j}`),
+        ),
       );
       ids.push(...batch);
       await waitingOnTimer(stack, batch);

@@ -165,7 +165,7 @@ export function summarize(
   const perPayoutKB = spread(payoutWorkers.map((p) => perWaiting(p) / 1024));
   const perTrivialKB = spread(floorWorkers.map((p) => perWaiting(p) / 1024));
   // Floor C at its timer: one activity done, as a waiting payout's submit is.
-  const perShapeKB = spread(workers('floor-shape').map((p) => perWaiting(p) / 1024));
+  const perShapeKB = spread(shapeWorkers.map((p) => perWaiting(p) / 1024));
   const seconds = (ps: readonly WorkerProcessResult[], pick: (p: WorkerProcessResult) => number) =>
     fmtSpread(spread(ps.map((p) => pick(p) / 1000)), 1);
   const mb = (ps: readonly WorkerProcessResult[]) =>

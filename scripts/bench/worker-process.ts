@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { buildWorkflowBundle } from '../../src/worker/workflow-bundle.js';
-import { createPayoutClient } from '../../src/client/index.js';
+import { createPayoutClient, type PayoutClient } from '../../src/client/index.js';
 import { payoutWorkflowId } from '../../workflows/api.js';
 import { ManagedProcess } from '../soak/processes.js';
 import type { floorTimer, floorTwoActivities, floorWaiting } from './floor/workflows.js';
@@ -143,29 +143,9 @@ export async function workerProcessProbe(
     for (let i = 0; i < waiting; i += 100) {
       const batch = Array.from({ length: Math.min(100, waiting - i) }, (_, j) => i + j);
       const batchIds = await Promise.all(
-        batch.map(async (n) => {
-          if (kind === 'payout') {
-            const id = `${PREFIX.waiting}process-${round}-${n}`;
-            await payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } });
-            return payoutWorkflowId(BENCH_MERCHANT.platformId, id);
-          } else if (kind === 'floor-shape') {
-            const id = `bench-shape-process-${round}-${n}`;
-            await stack.client.workflow.start<typeof floorTimer>('floorTimer', {
-              taskQueue,
-              workflowId: id,
-              args: [id, 10 * 60_000],
-            });
-            return id;
-          } else {
-            const id = `bench-waiting-process-${round}-${n}`;
-            await stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
-              taskQueue,
-              workflowId: id,
-              args: [10 * 60_000],
-            });
-            return id;
-          }
-        }),
+        batch.map((n) =>
+          startWaitingWorkflow(stack, payouts, kind, taskQueue, `process-${round}-${n}`),
+        ),
       );
       ids.push(...batchIds);
       // Paced: a batch waits on its timers before the next starts, so what is measured is
@@ -202,6 +182,40 @@ export async function workerProcessProbe(
     await child.close().catch(() => undefined);
     if (options.leaveRunning !== true) await terminate(stack, ids);
   }
+}
+
+/**
+ * Starts one workflow of `kind` that waits on a ten-minute timer, `name` making its id unique:
+ * a payout with its check ten minutes out (an order that never becomes final), the trivial
+ * workflow's `sleep`, or floor C after its first activity. Returns its workflow id.
+ */
+export async function startWaitingWorkflow(
+  stack: BenchStack,
+  payouts: PayoutClient,
+  kind: WorkerKind,
+  taskQueue: string,
+  name: string,
+): Promise<string> {
+  if (kind === 'payout') {
+    const id = `${PREFIX.waiting}${name}`;
+    await payouts.startPayout(request(id), { policy: { firstCheckDelay: '10m' } });
+    return payoutWorkflowId(BENCH_MERCHANT.platformId, id);
+  }
+  const id = `bench-${kind}-${name}`;
+  if (kind === 'floor-shape') {
+    await stack.client.workflow.start<typeof floorTimer>('floorTimer', {
+      taskQueue,
+      workflowId: id,
+      args: [id, 10 * 60_000],
+    });
+  } else {
+    await stack.client.workflow.start<typeof floorWaiting>('floorWaiting', {
+      taskQueue,
+      workflowId: id,
+      args: [10 * 60_000],
+    });
+  }
+  return id;
 }
 
 /**
